@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../usage-error.js';
+import { registerCerts } from './certs.js';
+import { registerDefaultLab } from './default-lab.js';
+import { registerProfiles } from './profiles.js';
+import { registerServe } from './serve.js';
+
+/** Exit statuses: 0 ok, 1 a run that failed its checks, 2 bad input (usage). */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('mxlab')
+    .description('SMTP/IMAP/POP3 TLS test harness built from fake peers')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `mxlab: ${s.slice(7)}` : s) });
+  registerServe(program);
+  registerDefaultLab(program);
+  registerProfiles(program);
+  registerCerts(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`mxlab: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as NodeJS.ErrnoException & { peer?: string; stage?: string };
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`mxlab: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mxlab: ${e.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

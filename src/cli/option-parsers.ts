@@ -1,0 +1,29 @@
+import { UsageError } from '../usage-error.js';
+
+/** `--smtp 2525`: an integer port 0-65535 (0 lets the OS pick). */
+export function parsePort(flag: string) {
+  return (value: string, previous: number[] = []): number[] => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535) {
+      throw new UsageError(`${flag}: got "${value}", want a port number 0-65535 (0 lets the OS pick)`);
+    }
+    return [...previous, n];
+  };
+}
+
+/** `--ciphers a,b,c` → ['a','b','c']. */
+export const parseList = (value: string): string[] => value.split(/[,:\s]+/).filter(Boolean);
+
+export function parseInteger(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag}: got "${value}", want a whole number ${min}-${max}`);
+    return n;
+  };
+}
+
+/** A listen address: loopback unless the user says otherwise. */
+export function parseAddress(value: string): string {
+  if (!/^[0-9a-fA-F:.]+$/.test(value) && value !== 'localhost') throw new UsageError(`--listen: got "${value}", want an IP address such as 127.0.0.1 or ::1`);
+  return value === 'localhost' ? '127.0.0.1' : value;
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { CATALOGUE } from '../profiles/catalogue.js';
+import { cipherString } from '../profiles/compile.js';
+
+export function registerProfiles(program: Command): void {
+  program
+    .command('profiles')
+    .description('list the built-in TLS and certificate personalities')
+    .option('--json', 'print the catalogue as JSON')
+    .action((flags: { json?: boolean }) => {
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(CATALOGUE, null, 2) + '\n');
+        return;
+      }
+      const width = Math.max(...CATALOGUE.map((p) => p.name.length)) + 2;
+      for (const kind of ['tls', 'cert'] as const) {
+        process.stdout.write(kind === 'tls' ? 'TLS personalities (combine one with a certificate personality: tls10-only+md5-chain)\n' : '\nCertificate personalities (alone they run on modern TLS settings)\n');
+        for (const p of CATALOGUE.filter((x) => x.kind === kind)) {
+          process.stdout.write(`  ${p.name.padEnd(width)}${p.summary}\n`);
+          if (kind === 'tls') process.stdout.write(`  ${''.padEnd(width)}${p.minVersion ?? 'TLSv1.2'}..${p.maxVersion ?? 'TLSv1.3'}  ${cipherString(p)}\n`);
+        }
+      }
+    });
+}

@@ -1,0 +1,27 @@
+import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import type { CertificateSummary, CipherInfo, KeyExchangeInfo, Protocol, SessionRecord } from '../record/session-record.js';
+
+/**
+ * The one typed event stream of a lab. Peers emit; the record builder, the recorder, the CLI printer
+ * and (later) the TUI and expectation runner subscribe. A peer never knows who listens.
+ */
+export type LabEvent =
+  | { readonly type: 'peer-listening'; readonly peer: string; readonly protocol: Protocol; readonly tlsMode: 'explicit' | 'implicit'; readonly address: string; readonly port: number; readonly profile: string; readonly policy: string }
+  | { readonly type: 'peer-stopped'; readonly peer: string }
+  | { readonly type: 'session-start'; readonly session: string; readonly peer: string; readonly role: 'server' | 'client'; readonly protocol: Protocol; readonly tlsMode: 'explicit' | 'implicit'; readonly profile: string; readonly policy: string; readonly local: { address: string; port: number }; readonly remote: { address: string; port: number }; readonly at: number }
+  | { readonly type: 'line'; readonly session: string; readonly dir: 'C' | 'S'; readonly line: string; readonly at: number }
+  | { readonly type: 'helo'; readonly session: string; readonly name: string }
+  | { readonly type: 'starttls-offered'; readonly session: string; readonly offered: boolean }
+  | { readonly type: 'starttls'; readonly session: string; readonly at: number }
+  | { readonly type: 'client-hello'; readonly session: string; readonly hello: ClientHelloSummary; readonly at: number }
+  | { readonly type: 'client-hello-invalid'; readonly session: string; readonly reason: string; readonly at: number }
+  | { readonly type: 'tls-established'; readonly session: string; readonly version: string; readonly cipher: CipherInfo; readonly keyExchange?: KeyExchangeInfo; readonly chain: readonly CertificateSummary[]; readonly sni?: string; readonly at: number }
+  | { readonly type: 'tls-failed'; readonly session: string; readonly code?: string; readonly message: string; readonly alert?: { name: string; code: number; sent: boolean }; readonly at: number }
+  | { readonly type: 'policy-refused'; readonly session: string; readonly reply: string }
+  | { readonly type: 'message'; readonly session: string; readonly id: string; readonly from: string; readonly to: readonly string[]; readonly size: number; readonly file?: string; readonly reply: string }
+  | { readonly type: 'session-error'; readonly session: string; readonly code?: string; readonly message: string; readonly stage: string; readonly at: number }
+  | { readonly type: 'session-end'; readonly session: string; readonly at: number }
+  | { readonly type: 'record'; readonly record: SessionRecord };
+
+export type LabEventType = LabEvent['type'];
+export type LabEventOf<T extends LabEventType> = Extract<LabEvent, { type: T }>;

@@ -1,0 +1,124 @@
+import { fileURLToPath } from 'node:url';
+import { getChain } from '../certs/factory.js';
+import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import type { Profile } from '../profiles/profile.js';
+import { RecordBuilder } from '../record/builder.js';
+import type { SessionRecord } from '../record/session-record.js';
+import { personality as findPersonality } from '../smtp/personality.js';
+import { type BoundListener, SmtpReceiver } from '../smtp/receiver.js';
+import { parseServerPolicy, type ServerPolicy } from '../smtp/server-policy.js';
+import { UsageError } from '../usage-error.js';
+import { EventBus } from './event-bus.js';
+import { Recorder } from './recorder.js';
+import { RunDir } from './run-dir.js';
+
+/** The project's certs/ folder: generated material is cached there (git-ignored). */
+export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
+
+export interface LabOptions {
+  /** Exact folder for this run's records and messages. */
+  readonly runDir?: string;
+  /** Parent folder under which a time-stamped run folder is made. @default 'runs' */
+  readonly runsBase?: string;
+  /** Certificate cache. @default the project's certs/ */
+  readonly certsDir?: string;
+}
+
+export interface ReceiverSpec {
+  /** Peer name. @default the profile name (made unique). */
+  readonly name?: string;
+  /** Profile name (`tls10-only+md5-chain`) or a resolved Profile. */
+  readonly profile: string | Profile;
+  readonly overrides?: ProfileOverrides;
+  /** @default 'optional' */
+  readonly policy?: ServerPolicy | string;
+  /** @default 'generic' */
+  readonly personality?: string;
+  /** STARTTLS listener ports (0 = OS picks). */
+  readonly smtp?: readonly number[];
+  /** Implicit-TLS (SMTPS) listener ports. */
+  readonly smtps?: readonly number[];
+  /** @default '127.0.0.1' */
+  readonly address?: string;
+  readonly hostname?: string;
+  readonly handshakeTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+/**
+ * A running set of peers with one event stream, one record builder and one run folder. Front ends
+ * subscribe to `bus`; they never reach into a peer.
+ */
+export class Lab {
+  readonly bus = new EventBus();
+  readonly runDir: RunDir;
+  readonly certsDir: string;
+  readonly #builder: RecordBuilder;
+  readonly #recorder: Recorder;
+  readonly #receivers: SmtpReceiver[] = [];
+  #stopped = false;
+
+  constructor(options: LabOptions = {}) {
+    this.runDir = options.runDir ? new RunDir(options.runDir) : RunDir.create(options.runsBase ?? 'runs');
+    this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
+    this.#builder = new RecordBuilder(this.bus);
+    this.#recorder = new Recorder(this.bus, this.runDir.sessionsFile);
+  }
+
+  get records(): readonly SessionRecord[] {
+    return this.#recorder.records;
+  }
+
+  get receivers(): readonly SmtpReceiver[] {
+    return this.#receivers;
+  }
+
+  /** Waits for the first record matching `match` (or any record of `peer` when a string is given). */
+  waitForRecord(match: string | ((r: SessionRecord) => boolean), timeoutMs = 10000): Promise<SessionRecord> {
+    const fn = typeof match === 'string' ? (r: SessionRecord) => r.peer === match : match;
+    return this.#recorder.waitFor(fn, timeoutMs, typeof match === 'string' ? `a record of peer ${match}` : 'a matching session record');
+  }
+
+  async addReceiver(spec: ReceiverSpec): Promise<SmtpReceiver> {
+    const profile = typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile;
+    const policy = parseServerPolicy(spec.policy ?? 'optional');
+    const personality = findPersonality(spec.personality ?? 'generic');
+    const listeners = [
+      ...(spec.smtp ?? []).map((port) => ({ tlsMode: 'explicit' as const, port, address: spec.address ?? '127.0.0.1' })),
+      ...(spec.smtps ?? []).map((port) => ({ tlsMode: 'implicit' as const, port, address: spec.address ?? '127.0.0.1' })),
+    ];
+    if (!listeners.length) throw new UsageError(`receiver ${spec.name ?? profile.name}: no listener; give an SMTP (STARTTLS) or SMTPS port`);
+    if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
+    const material = await getChain(profile.chain, { dir: this.certsDir, name: profile.name.split('+').pop()! });
+    const name = this.#uniqueName(spec.name ?? profile.name);
+    const receiver = new SmtpReceiver({
+      name, profile, material, policy, personality, listeners, bus: this.bus, runDir: this.runDir,
+      ...(spec.hostname ? { hostname: spec.hostname } : {}),
+      ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
+      ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
+    });
+    this.#receivers.push(receiver);
+    await receiver.start();
+    return receiver;
+  }
+
+  /** Every listening endpoint: peer, profile, policy, mode, port. */
+  endpoints(): { peer: string; profile: string; listener: BoundListener }[] {
+    return this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, listener })));
+  }
+
+  /** Stops every peer, waits for their sessions to end, and flushes the records. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.all(this.#receivers.map((r) => r.stop()));
+    this.#builder.close();
+    this.#recorder.close();
+  }
+
+  #uniqueName(base: string): string {
+    const taken = new Set(this.#receivers.map((r) => r.name));
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+}

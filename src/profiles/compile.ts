@@ -1,0 +1,78 @@
+import type { SecureContextOptions } from 'node:tls';
+import type { ChainMaterial, ChainSpec } from '../certs/chain-spec.js';
+import { suiteByIana } from '../tls/cipher-suites.js';
+import { dhParamsPem } from './dh-params.js';
+import type { Profile, TlsVersion } from './profile.js';
+import { TLS_VERSIONS } from './profile.js';
+
+/** OpenSSL's defaults when a profile names no TLS 1.3 suites. */
+const DEFAULT_TLS13 = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256'];
+
+const atLeast = (v: TlsVersion, than: TlsVersion): boolean => TLS_VERSIONS.indexOf(v) >= TLS_VERSIONS.indexOf(than);
+
+function chainNeedsLevel0(chain: ChainSpec | undefined): boolean {
+  if (!chain) return false;
+  const links = [...chain.intermediates, chain.leaf];
+  return links.some((l) => l.hash === 'md5' || l.hash === 'sha1' || (l.key.type === 'rsa' && (l.key.bits ?? 2048) < 2048));
+}
+
+/**
+ * The OpenSSL security level a profile must run at. Level 2 (Debian's default) refuses TLS 1.0/1.1,
+ * SHA-1/MD5 signatures and keys under 2048 bits; level 1 still refuses MD5 and <1024-bit DH.
+ */
+export function securityLevel(profile: Profile): 0 | 1 | 2 {
+  if (profile.securityLevel !== undefined) return profile.securityLevel;
+  const min = profile.minVersion ?? 'TLSv1.2';
+  if (!atLeast(min, 'TLSv1.2') || chainNeedsLevel0(profile.chain)) return 0;
+  if ((profile.dhBits ?? 2048) < 2048) return 1;
+  return 2;
+}
+
+/** OpenSSL cipher string (TLS ≤ 1.2 part and TLS 1.3 part) for a profile. */
+export function cipherString(profile: Profile): string {
+  const min = profile.minVersion ?? 'TLSv1.2';
+  const max = profile.maxVersion ?? 'TLSv1.3';
+  const parts: string[] = [];
+  if (!atLeast(min, 'TLSv1.3')) {
+    if (profile.ciphers?.length) {
+      for (const iana of profile.ciphers) {
+        const suite = suiteByIana(iana);
+        if (!suite) throw new Error(`profile ${profile.name}: unknown cipher suite ${iana}`);
+        if (!suite.openssl || suite.legacy) throw new Error(`profile ${profile.name}: ${iana} cannot be negotiated by this OpenSSL (it is imitated by the TLS layer's legacy quirks instead)`);
+        parts.push(suite.openssl);
+      }
+    } else {
+      parts.push('DEFAULT');
+    }
+  }
+  const level = securityLevel(profile);
+  // @SECLEVEL applies to the whole context. Node splits the string at ':' and sends names starting
+  // with TLS_ to the TLS 1.3 list, so the level must stand alone, before them.
+  if (level !== 2) parts.push(`@SECLEVEL=${level}`);
+  if (atLeast(max, 'TLSv1.3')) parts.push(...(profile.tls13Ciphers ?? DEFAULT_TLS13));
+  return parts.join(':');
+}
+
+/**
+ * Compiles a profile and its chain material into node `tls` options. The only place that knows
+ * OpenSSL strings.
+ */
+export function compileProfile(profile: Profile, material?: ChainMaterial): SecureContextOptions & { honorCipherOrder?: boolean } {
+  const min = profile.minVersion ?? 'TLSv1.2';
+  const max = profile.maxVersion ?? 'TLSv1.3';
+  const options: SecureContextOptions & { honorCipherOrder?: boolean } = {
+    minVersion: min,
+    maxVersion: max,
+    ciphers: cipherString(profile),
+    honorCipherOrder: profile.serverPreference ?? true,
+  };
+  if (profile.groups?.length) options.ecdhCurve = profile.groups.join(':');
+  if (profile.ciphers?.some((c) => c.includes('_DHE_')) || profile.dhBits) {
+    options.dhparam = dhParamsPem(profile.dhBits ?? 2048);
+  }
+  if (material) {
+    options.key = material.key;
+    options.cert = material.cert;
+  }
+  return options;
+}

@@ -1,0 +1,43 @@
+import type { ChainSpec } from '../certs/chain-spec.js';
+import type { Quirks } from './quirks.js';
+
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/**
+ * A TLS personality as data. Only compile.ts turns it into node `tls` options; nothing else knows
+ * OpenSSL strings. Two kinds exist: a TLS personality (versions, suites, groups) and a certificate
+ * personality (a chain spec); `tls10-only+md5-chain` combines one of each.
+ */
+export interface Profile {
+  readonly name: string;
+  /** One line naming the real system this imitates. */
+  readonly summary: string;
+  /** 'tls': versions/suites personality; 'cert': certificate personality. */
+  readonly kind: 'tls' | 'cert';
+  /** Lowest version accepted/offered. @default 'TLSv1.2' */
+  readonly minVersion?: TlsVersion;
+  /** Highest version accepted/offered. @default 'TLSv1.3' */
+  readonly maxVersion?: TlsVersion;
+  /**
+   * TLS ≤ 1.2 suites in preference order, IANA names (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384). The
+   * compiler maps them to OpenSSL names. Absent: OpenSSL's defaults for the versions.
+   */
+  readonly ciphers?: readonly string[];
+  /** TLS 1.3 suites, IANA names. Absent: OpenSSL's defaults. */
+  readonly tls13Ciphers?: readonly string[];
+  /** Named groups in preference order (X25519, P-256, P-384, ffdhe2048…). Absent: OpenSSL's defaults. */
+  readonly groups?: readonly string[];
+  /** Finite-field DH parameter size for DHE suites. @default 2048 */
+  readonly dhBits?: 1024 | 2048 | 3072 | 4096;
+  /** Server picks by its own order rather than the client's. @default true */
+  readonly serverPreference?: boolean;
+  /**
+   * OpenSSL security level the peer runs at. Legacy personalities need 0 (TLS 1.0/1.1, SHA-1/MD5
+   * chains, 1024-bit keys). Absent: the compiler chooses the lowest level the profile needs.
+   */
+  readonly securityLevel?: 0 | 1 | 2;
+  /** Certificate chain this peer serves (server) or presents (client certificate). */
+  readonly chain?: ChainSpec;
+  readonly quirks?: Quirks;
+}

@@ -1,0 +1,183 @@
+import type { EventBus } from '../lab/event-bus.js';
+import type { LabEvent, LabEventOf } from '../lab/events.js';
+import type { SessionRecord, SessionResult, TranscriptLine } from './session-record.js';
+
+interface Draft {
+  start: LabEventOf<'session-start'>;
+  helo?: string;
+  startTlsOffered?: boolean;
+  startTlsAt?: number;
+  hello?: LabEventOf<'client-hello'>['hello'];
+  helloInvalid?: string;
+  established?: LabEventOf<'tls-established'>;
+  failed?: LabEventOf<'tls-failed'>;
+  refused?: string;
+  error?: LabEventOf<'session-error'>;
+  messages: LabEventOf<'message'>[];
+  transcript: TranscriptLine[];
+  lastReply?: string;
+  decisiveReply?: string;
+  /** A 334 was the last server line: the next client line is a SASL secret. */
+  secretNext: boolean;
+}
+
+/** Replies that decide a session: an accepted message, a TLS answer, or any refusal. */
+function isDecisive(line: string): boolean {
+  const code = Number(line.slice(0, 3));
+  return code >= 400 || /^250[ -].*(queued|accepted|Ok)/i.test(line) || /^220[ -](2\.0\.0 )?Ready to start TLS/i.test(line);
+}
+
+function maskClientLine(line: string, draft: Draft): string {
+  if (draft.secretNext) return '/* secret masked */';
+  // AUTH PLAIN <initial response>, AUTH LOGIN <user>: keep the mechanism, mask the rest.
+  const m = /^(AUTH\s+\S+)\s+\S+/i.exec(line);
+  if (m) return `${m[1]} /* secret masked */`;
+  return line;
+}
+
+/**
+ * Turns the event stream into one SessionRecord per connection and emits it as a 'record' event.
+ * The only place that decides a session's result.
+ */
+export class RecordBuilder {
+  readonly #drafts = new Map<string, Draft>();
+  readonly #bus: EventBus;
+  readonly #unsubscribe: () => void;
+
+  constructor(bus: EventBus) {
+    this.#bus = bus;
+    this.#unsubscribe = bus.subscribe((e) => this.#on(e));
+  }
+
+  /** Sessions still open. */
+  get open(): number {
+    return this.#drafts.size;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #on(e: LabEvent): void {
+    if (e.type === 'session-start') {
+      this.#drafts.set(e.session, { start: e, messages: [], transcript: [], secretNext: false });
+      return;
+    }
+    if (e.type === 'record' || !('session' in e)) return;
+    const d = this.#drafts.get(e.session);
+    if (!d) return;
+    const t = (at: number): number => Math.max(0, at - d.start.at);
+    switch (e.type) {
+      case 'line': {
+        const line = e.dir === 'C' ? maskClientLine(e.line, d) : e.line;
+        d.transcript.push({ t: t(e.at), dir: e.dir, line });
+        if (e.dir === 'S') {
+          d.secretNext = /^334[ -]/.test(e.line);
+          d.lastReply = e.line;
+          if (isDecisive(e.line)) d.decisiveReply = e.line;
+        } else {
+          d.secretNext = false;
+        }
+        break;
+      }
+      case 'helo':
+        d.helo = e.name;
+        break;
+      case 'starttls-offered':
+        d.startTlsOffered = e.offered;
+        break;
+      case 'starttls':
+        d.startTlsAt = e.at;
+        break;
+      case 'client-hello':
+        d.hello = e.hello;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `ClientHello: ${e.hello.offeredVersions.join('/')} ${e.hello.ciphers.length} suites${e.hello.sni ? ` SNI ${e.hello.sni}` : ''}` });
+        break;
+      case 'client-hello-invalid':
+        d.helloInvalid = e.reason;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `not a ClientHello: ${e.reason}` });
+        break;
+      case 'tls-established':
+        d.established = e;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `TLS established: ${e.version} ${e.cipher.openssl}` });
+        break;
+      case 'tls-failed':
+        d.failed = e;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
+        break;
+      case 'policy-refused':
+        d.refused = e.reply;
+        break;
+      case 'message':
+        d.messages.push(e);
+        break;
+      case 'session-error':
+        if (!d.error) d.error = e;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `error (${e.stage}): ${e.message}` });
+        break;
+      case 'session-end':
+        this.#drafts.delete(e.session);
+        this.#bus.emit({ type: 'record', record: build(d, e.at) });
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function resultOf(d: Draft): SessionResult {
+  if (d.failed) return 'handshake-failed';
+  if (d.error) return 'error';
+  if (d.refused) return 'refused';
+  if (d.established) return 'tls';
+  return 'plaintext';
+}
+
+function build(d: Draft, endAt: number): SessionRecord {
+  const s = d.start;
+  const result = resultOf(d);
+  const tlsStartAt = s.tlsMode === 'implicit' ? s.at : d.startTlsAt;
+  const error: SessionRecord['error'] = d.failed
+    ? { code: d.failed.code, message: d.failed.message, stage: 'handshake', ...(d.failed.alert ? { alert: d.failed.alert } : {}) }
+    : d.error
+      ? { code: d.error.code, message: d.error.message, stage: d.error.stage }
+      : undefined;
+  const reply = d.refused ?? d.decisiveReply ?? d.lastReply;
+  return {
+    id: s.session,
+    peer: s.peer,
+    role: s.role,
+    protocol: s.protocol,
+    profile: s.profile,
+    policy: s.policy,
+    tlsMode: s.tlsMode,
+    local: s.local,
+    remote: s.remote,
+    ...(d.helo !== undefined ? { helo: d.helo } : {}),
+    ...(s.tlsMode === 'explicit' ? { startTlsOffered: d.startTlsOffered ?? false, startTlsAttempted: d.startTlsAt !== undefined } : {}),
+    ...(d.hello ? { clientHello: d.hello } : {}),
+    ...(d.established
+      ? {
+          version: d.established.version,
+          cipher: d.established.cipher,
+          ...(d.established.keyExchange ? { keyExchange: d.established.keyExchange } : {}),
+          chain: d.established.chain,
+          ...(d.established.sni ? { sni: d.established.sni } : {}),
+        }
+      : d.hello?.sni
+        ? { sni: d.hello.sni }
+        : {}),
+    result,
+    ...(reply !== undefined ? { reply } : {}),
+    ...(error ? { error } : {}),
+    messages: d.messages.map((m) => ({ id: m.id, from: m.from, to: m.to, size: m.size, ...(m.file ? { file: m.file } : {}) })),
+    timings: {
+      start: new Date(s.at).toISOString(),
+      end: new Date(endAt).toISOString(),
+      ...(tlsStartAt !== undefined ? { tlsStartMs: tlsStartAt - s.at } : {}),
+      ...(tlsStartAt !== undefined && (d.established || d.failed) ? { handshakeMs: (d.established ?? d.failed)!.at - tlsStartAt } : {}),
+      totalMs: endAt - s.at,
+    },
+    transcript: d.transcript,
+  };
+}

@@ -1,0 +1,60 @@
+import type { SessionRecord } from './session-record.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function syslogTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+function peerName(address: string): string {
+  const ip = address.replace(/^::ffff:/, '');
+  return `${ip === '127.0.0.1' || ip === '::1' ? 'localhost' : 'unknown'}[${ip}]`;
+}
+
+/** Postfix's trust words: Anonymous (server side, no client cert), Untrusted, Trusted, Verified. */
+function trust(r: SessionRecord): string {
+  if (r.role === 'server') return 'Anonymous';
+  return 'Untrusted';
+}
+
+/**
+ * The session as Postfix logs it (smtpd for our receivers, smtp for our senders): `connect from`,
+ * the TLS line (`Anonymous TLS connection established from …: TLSv1.2 with cipher … (256/256 bits)`
+ * or `SSL_accept error from …`), queue ids, and `disconnect from … commands=N`.
+ */
+export function postfixLog(r: SessionRecord, host = 'mx'): string[] {
+  const daemon = r.role === 'server' ? 'postfix/smtpd' : 'postfix/smtp';
+  const pid = 10000 + (Math.abs([...r.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)) % 50000);
+  const prefix = (iso: string): string => `${syslogTime(iso)} ${host} ${daemon}[${pid}]: `;
+  const who = peerName(r.remote.address);
+  const out: string[] = [];
+  const dirWord = r.role === 'server' ? 'from' : 'to';
+  if (r.role === 'server') out.push(prefix(r.timings.start) + `connect from ${who}`);
+  if (r.version && r.cipher) {
+    out.push(prefix(r.timings.start) + `${trust(r)} TLS connection established ${dirWord} ${who}${r.role === 'client' ? `:${r.remote.port}` : ''}: ${r.version} with cipher ${r.cipher.openssl} (${r.cipher.bits}/${r.cipher.bits} bits)`);
+  } else if (r.result === 'handshake-failed') {
+    out.push(prefix(r.timings.end) + `${r.role === 'server' ? 'SSL_accept' : 'SSL_connect'} error ${dirWord} ${who}: ${r.error?.code ?? '-1'}`);
+    out.push(prefix(r.timings.end) + `warning: TLS library problem: ${r.error?.message ?? 'handshake failed'}`);
+  }
+  for (const m of r.messages) {
+    out.push(prefix(r.timings.end) + `${m.id}: client=${who}`);
+  }
+  if (r.result === 'refused' && r.reply) {
+    out.push(prefix(r.timings.end) + `NOQUEUE: reject: MAIL from ${who}: ${r.reply}; proto=ESMTP helo=<${r.helo ?? ''}>`);
+  }
+  if (r.error && r.result !== 'handshake-failed') out.push(prefix(r.timings.end) + `lost connection after ${r.error.stage.toUpperCase()} from ${who}: ${r.error.message}`);
+  const counts = new Map<string, number>();
+  for (const l of r.transcript) {
+    if (l.dir !== (r.role === 'server' ? 'C' : 'S')) continue;
+    if (r.role !== 'server') continue;
+    const verb = l.line.split(/\s+/)[0]!.toLowerCase();
+    if (/^[a-z]{4,8}$/.test(verb)) counts.set(verb, (counts.get(verb) ?? 0) + 1);
+  }
+  if (r.role === 'server') {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    out.push(prefix(r.timings.end) + `disconnect from ${who}${[...counts].map(([k, v]) => ` ${k}=${v}`).join('')} commands=${total}`);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+
+/**
+ * The outcome of one connection, as DESIGN.md "Session record" lists it. Built only from lab events by
+ * record/builder.ts; every renderer reads this and nothing else.
+ */
+export type SessionResult = 'tls' | 'plaintext' | 'downgraded' | 'refused' | 'handshake-failed' | 'error';
+
+export type Protocol = 'smtp' | 'imap' | 'pop3';
+
+export interface CipherInfo {
+  /** OpenSSL name, e.g. ECDHE-RSA-AES256-GCM-SHA384. */
+  readonly openssl: string;
+  /** IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384. */
+  readonly iana: string;
+  /** Symmetric key bits, e.g. 256. */
+  readonly bits: number;
+}
+
+export interface KeyExchangeInfo {
+  /** ECDHE, DHE, RSA (no forward secrecy), or the TLS 1.3 group family. */
+  readonly type: 'ECDHE' | 'DHE' | 'RSA' | 'PSK' | 'unknown';
+  /** Group name (X25519, P-256, ffdhe2048) when known. */
+  readonly group?: string;
+  /** Key size in bits (DH modulus, curve size). */
+  readonly bits?: number;
+  /** 'peer' when read from the handshake, 'configured' when it is the server's own fixed parameter, 'inferred' when derived from both hellos by OpenSSL's selection rule. */
+  readonly source: 'peer' | 'configured' | 'inferred';
+}
+
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  /** e.g. md5WithRSAEncryption, sha256WithRSAEncryption, ecdsa-with-SHA256. */
+  readonly signatureAlgorithm: string;
+  /** 'RSA 2048', 'EC P-256'. */
+  readonly key: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly fingerprint256: string;
+  readonly dnsNames?: readonly string[];
+}
+
+export interface TranscriptLine {
+  /** Milliseconds since the session started. */
+  readonly t: number;
+  /** 'C' client → server, 'S' server → client, '*' an event in between (TLS started, …). */
+  readonly dir: 'C' | 'S' | '*';
+  /** The line, with AUTH secrets masked. */
+  readonly line: string;
+}
+
+export interface SessionRecord {
+  /** Unique within the lab run. */
+  readonly id: string;
+  /** Which lab peer had this session. */
+  readonly peer: string;
+  /** 'server': a fake peer accepting; 'client': a fake peer connecting. */
+  readonly role: 'server' | 'client';
+  readonly protocol: Protocol;
+  /** Profile name(s) of the mxlab peer, e.g. 'tls10-only+md5-chain'. */
+  readonly profile: string;
+  /** Server policy (off/optional/required) or client policy (none/may/…). */
+  readonly policy: string;
+  /** 'explicit' = STARTTLS/STLS on a plaintext start; 'implicit' = handshake first (465/993/995). */
+  readonly tlsMode: 'explicit' | 'implicit';
+  readonly local: { readonly address: string; readonly port: number };
+  readonly remote: { readonly address: string; readonly port: number };
+  /** EHLO/HELO name the client gave (last one). */
+  readonly helo?: string;
+  /** Whether STARTTLS was advertised to the client (explicit only). */
+  readonly startTlsOffered?: boolean;
+  /** Whether the client sent STARTTLS (explicit only). */
+  readonly startTlsAttempted?: boolean;
+  /** The peer's ClientHello (server role) or our own (client role). */
+  readonly clientHello?: ClientHelloSummary;
+  /** Negotiated version as the handshake settled it (getProtocol(), not the cipher's spec version). */
+  readonly version?: string;
+  readonly cipher?: CipherInfo;
+  readonly keyExchange?: KeyExchangeInfo;
+  /** Chain the server sent, leaf first. */
+  readonly chain?: readonly CertificateSummary[];
+  readonly sni?: string;
+  readonly result: SessionResult;
+  /** Final protocol reply that decided the session, e.g. '250 2.0.0 Ok: queued as …', '530 5.7.0 …'. */
+  readonly reply?: string;
+  /** Error details when the session failed. */
+  readonly error?: {
+    /** Node/OpenSSL code: ERR_SSL_NO_SHARED_CIPHER, ECONNRESET, … */
+    readonly code?: string;
+    readonly message: string;
+    /** TLS alert when one was sent or received. */
+    readonly alert?: { readonly name: string; readonly code: number; readonly sent: boolean };
+    /** Where it happened: connect, hello, handshake, command, data. */
+    readonly stage: string;
+  };
+  /** Messages accepted during the session. */
+  readonly messages: readonly { readonly id: string; readonly from: string; readonly to: readonly string[]; readonly size: number; readonly file?: string }[];
+  readonly timings: {
+    readonly start: string;
+    readonly end: string;
+    /** ms from TCP accept to handshake start (STARTTLS) or 0 for implicit. */
+    readonly tlsStartMs?: number;
+    /** Handshake duration in ms. */
+    readonly handshakeMs?: number;
+    readonly totalMs: number;
+  };
+  readonly transcript: readonly TranscriptLine[];
+}

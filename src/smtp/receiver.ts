@@ -1,0 +1,438 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import tls from 'node:tls';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { ChainMaterial } from '../certs/chain-spec.js';
+import type { EventBus } from '../lab/event-bus.js';
+import type { RunDir } from '../lab/run-dir.js';
+import { compileProfile } from '../profiles/compile.js';
+import type { Profile } from '../profiles/profile.js';
+import { receivedHeader } from '../record/received-header.js';
+import type { CertificateSummary } from '../record/session-record.js';
+import { alertFromError } from '../tls/alert-from-error.js';
+import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import { cipherInfo, describeChain } from '../tls/describe-session.js';
+import { inspectHello } from '../tls/inspect-hello.js';
+import { serverKeyExchange } from '../tls/key-exchange.js';
+import type { SmtpPersonality } from './personality.js';
+import type { ServerPolicy } from './server-policy.js';
+
+export interface ReceiverListener {
+  /** 'explicit': plaintext start with STARTTLS (25/587); 'implicit': SMTPS (465). */
+  readonly tlsMode: 'explicit' | 'implicit';
+  /** 0 lets the OS pick. */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly address?: string;
+}
+
+export interface SmtpReceiverOptions {
+  /** Peer name in records and events. */
+  readonly name: string;
+  readonly profile: Profile;
+  readonly material: ChainMaterial;
+  readonly policy: ServerPolicy;
+  readonly personality: SmtpPersonality;
+  /** Name in the banner, EHLO reply and Received header. @default 'mx.mxlab.test' */
+  readonly hostname?: string;
+  readonly listeners: readonly ReceiverListener[];
+  readonly bus: EventBus;
+  readonly runDir: RunDir;
+  /** How long to wait for a ClientHello and for the handshake. @default 10000 */
+  readonly handshakeTimeoutMs?: number;
+  /** Idle timeout between commands. @default 60000 */
+  readonly idleTimeoutMs?: number;
+  /** Largest message accepted (SIZE). @default 26214400 */
+  readonly maxMessageBytes?: number;
+}
+
+export interface BoundListener {
+  readonly tlsMode: 'explicit' | 'implicit';
+  readonly address: string;
+  readonly port: number;
+}
+
+/** What smtp-server keeps on a connection that the receiver needs to reach (smtp-server 3.21). */
+interface ConnectionInternals {
+  readonly id: string;
+  readonly session: SMTPServerSession;
+  _parser: NodeJS.WritableStream;
+  upgrade(callback: () => void, secureCallback?: () => void): void;
+  send(code: number, data?: string | string[], context?: unknown): void;
+  on(event: 'error', listener: (err: NodeJS.ErrnoException & { meta?: { stage?: string } }) => void): void;
+}
+
+interface SessionState {
+  readonly id: string;
+  readonly raw: net.Socket;
+  readonly tlsMode: 'explicit' | 'implicit';
+  readonly remoteAddress: string;
+  hello?: ClientHelloSummary;
+  helloInvalid?: string;
+  tls?: { version: string; cipher: string; bits: number };
+  tlsFailed: boolean;
+  errored: boolean;
+  quitSeen: boolean;
+  greeted: boolean;
+  lastCommand: string;
+  inData: { bytes: number } | false;
+  pending: Promise<unknown>[];
+  ended: boolean;
+  connectionId?: string;
+}
+
+let sessionCounter = 0;
+
+/** Postfix-like queue id: 10 upper-case hex characters. */
+const queueId = (): string => randomBytes(5).toString('hex').toUpperCase();
+
+/**
+ * A fake receiving MTA: smtp-server as the SMTP engine, with mxlab's own listeners in front so the
+ * ClientHello is read before OpenSSL sees it, both on SMTPS and after STARTTLS. Accepts every message
+ * into the run directory and never relays.
+ */
+export class SmtpReceiver {
+  readonly name: string;
+  readonly #o: SmtpReceiverOptions;
+  readonly #hostname: string;
+  readonly #context: tls.SecureContext;
+  readonly #chain: CertificateSummary[];
+  readonly #leafRsaBits?: number;
+  readonly #servers: net.Server[] = [];
+  readonly #engines = new Map<'explicit' | 'implicit', SMTPServer>();
+  readonly #sessions = new Map<string, SessionState>();
+  /** smtp-server connection id → our session id. */
+  readonly #byConnection = new Map<string, SessionState>();
+  #bound: BoundListener[] = [];
+
+  constructor(options: SmtpReceiverOptions) {
+    this.#o = options;
+    this.name = options.name;
+    this.#hostname = options.hostname ?? 'mx.mxlab.test';
+    this.#context = tls.createSecureContext(compileProfile(options.profile, options.material));
+    this.#chain = describeChain(options.material.cert);
+    const leafKey = /^RSA (\d+)$/.exec(this.#chain[0]?.key ?? '');
+    if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
+  }
+
+  get listeners(): readonly BoundListener[] {
+    return this.#bound;
+  }
+
+  async start(): Promise<readonly BoundListener[]> {
+    for (const l of this.#o.listeners) {
+      const engine = this.#engine(l.tlsMode);
+      const server = net.createServer((socket) => this.#accept(socket, l.tlsMode, engine));
+      server.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: l.port, host: l.address ?? '127.0.0.1' }, () => {
+          server.removeListener('error', reject);
+          resolve();
+        });
+      }).catch((err: NodeJS.ErrnoException) => {
+        const where = `${l.address ?? '127.0.0.1'}:${l.port}`;
+        throw Object.assign(new Error(`${this.name}: cannot listen on ${where} (${l.tlsMode === 'implicit' ? 'smtps' : 'smtp'}): ${err.code ?? err.message}`), { code: err.code, peer: this.name, stage: 'listen' });
+      });
+      const addr = server.address() as net.AddressInfo;
+      this.#servers.push(server);
+      const bound = { tlsMode: l.tlsMode, address: addr.address, port: addr.port };
+      this.#bound.push(bound);
+      this.#o.bus.emit({ type: 'peer-listening', peer: this.name, protocol: 'smtp', tlsMode: l.tlsMode, address: addr.address, port: addr.port, profile: this.#o.profile.name, policy: this.#o.policy });
+    }
+    return this.#bound;
+  }
+
+  /** Stops listening, closes open sessions, and waits until every session has ended. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of this.#sessions.values()) s.raw.destroy();
+    while (this.#sessions.size) await new Promise((r) => setTimeout(r, 5));
+    this.#o.bus.emit({ type: 'peer-stopped', peer: this.name });
+  }
+
+  #engine(tlsMode: 'explicit' | 'implicit'): SMTPServer {
+    const existing = this.#engines.get(tlsMode);
+    if (existing) return existing;
+    const policy = this.#o.policy;
+    const log = (entry: { tnx?: string; cid?: string }, marker: string, line: unknown): void => {
+      const state = entry.cid ? this.#byConnection.get(entry.cid) : undefined;
+      if (!state || typeof line !== 'string') return;
+      if (marker === 'C:' && entry.tnx === 'command') this.#clientLine(state, line);
+      if (marker === 'S:' && entry.tnx === 'send') this.#serverLines(state, line);
+    };
+    const engine = new SMTPServer({
+      // Implicit connections reach the engine already wrapped in TLS by #accept.
+      secure: tlsMode === 'implicit',
+      name: this.#hostname,
+      banner: 'mxlab',
+      logger: { debug: log, info: () => undefined, warn: () => undefined, error: () => undefined, trace: () => undefined, fatal: () => undefined } as never,
+      key: this.#o.material.key,
+      cert: this.#o.material.cert,
+      ...compileProfile(this.#o.profile, this.#o.material),
+      authOptional: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      size: this.#o.maxMessageBytes ?? 26214400,
+      hideSTARTTLS: policy === 'off' || !!this.#o.profile.quirks?.hideStartTls,
+      disabledCommands: policy === 'off' ? ['STARTTLS'] : [],
+      hideENHANCEDSTATUSCODES: !this.#o.personality.enhancedStatusCodes,
+      socketTimeout: this.#o.idleTimeoutMs ?? 60000,
+      onAuth: (auth, _session, cb) => cb(null, { user: auth.username ?? 'anonymous' }),
+      onMailFrom: (_address, session, cb) => {
+        if (policy === 'required' && !session.secure) {
+          const state = this.#byConnection.get(session.id);
+          const err = Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 });
+          if (state) this.#o.bus.emit({ type: 'policy-refused', session: state.id, reply: '530 5.7.0 Must issue a STARTTLS command first' });
+          return cb(err);
+        }
+        cb();
+      },
+      onRcptTo: (_address, _session, cb) => cb(),
+      onSecure: (socket, session, cb) => {
+        const state = this.#byConnection.get(session.id);
+        if (state && socket instanceof tls.TLSSocket) this.#established(state, socket);
+        cb();
+      },
+      onData: (stream, session, cb) => this.#onData(stream, session, cb),
+      // The STARTTLS upgrade strips every listener off the raw socket, so the engine's own close
+      // hook is what ends a hooked session.
+      onClose: (session) => {
+        const state = this.#byConnection.get(session.id);
+        if (state) this.#end(state);
+      },
+    });
+    engine.on('error', () => undefined);
+    this.#engines.set(tlsMode, engine);
+    return engine;
+  }
+
+  #accept(raw: net.Socket, tlsMode: 'explicit' | 'implicit', engine: SMTPServer): void {
+    const id = `${this.name}-${++sessionCounter}`;
+    const state: SessionState = {
+      id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, errored: false, quitSeen: false, greeted: false,
+      lastCommand: '', inData: false, pending: [], ended: false,
+    };
+    this.#sessions.set(id, state);
+    const bus = this.#o.bus;
+    bus.emit({
+      type: 'session-start', session: id, peer: this.name, role: 'server', protocol: 'smtp', tlsMode,
+      profile: this.#o.profile.name, policy: tlsMode === 'implicit' ? 'implicit' : this.#o.policy,
+      local: { address: raw.localAddress ?? '', port: raw.localPort ?? 0 },
+      remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
+      at: Date.now(),
+    });
+    raw.on('error', (err: NodeJS.ErrnoException) => this.#socketError(state, err));
+    raw.once('close', () => this.#end(state));
+    if (tlsMode === 'explicit') {
+      this.#hook(engine, raw, state);
+      return;
+    }
+    void this.#implicit(raw, state, engine);
+  }
+
+  /** SMTPS: read the hello, hand the bytes back, handshake here, then give the TLS socket to the engine. */
+  async #implicit(raw: net.Socket, state: SessionState, engine: SMTPServer): Promise<void> {
+    const timeoutMs = this.#o.handshakeTimeoutMs ?? 10000;
+    const inspection = await inspectHello(raw, { session: state.id, bus: this.#o.bus, timeoutMs });
+    if (inspection.gone) {
+      this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
+      raw.destroy();
+      return;
+    }
+    state.hello = inspection.hello;
+    state.helloInvalid = inspection.invalid;
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#context, requestCert: false });
+    const timer = setTimeout(() => secure.destroy(Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), timeoutMs);
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      this.#established(state, secure);
+      this.#hook(engine, secure, state);
+    });
+    secure.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (!state.tls) this.#tlsFailed(state, err);
+      else this.#socketError(state, err);
+      raw.destroy();
+    });
+  }
+
+  /** Hands a socket to smtp-server and attaches the session to the connection it creates. */
+  #hook(engine: SMTPServer, socket: net.Socket, state: SessionState): void {
+    engine.connect(socket, {});
+    let conn: ConnectionInternals | undefined;
+    for (const c of (engine as unknown as { connections: Set<ConnectionInternals> }).connections) conn = c;
+    if (!conn) return;
+    this.#byConnection.set(conn.id, state);
+    state.connectionId = conn.id;
+    const c = conn;
+    const originalSend = c.send.bind(c);
+    c.send = (code, data, context) => originalSend(code, this.#rewrite(state, code, data), context);
+    c.on('error', (err) => {
+      // smtp-server reports a failed STARTTLS handshake twice with the same object.
+      if (state.tlsFailed) return;
+      if (state.tlsMode === 'explicit' && !state.tls && (err.meta?.stage === 'upgrade' || /SSL|TLS/.test(String(err.code)) || state.lastCommand === 'STARTTLS')) {
+        this.#tlsFailed(state, err);
+      } else {
+        this.#socketError(state, err);
+      }
+    });
+    if (state.tlsMode !== 'explicit') return;
+    const originalUpgrade = c.upgrade.bind(c);
+    c.upgrade = (callback, secureCallback) => {
+      if (this.#o.profile.quirks?.refuseStartTls) {
+        // Postfix's wording when it cannot load its key: the client must go on in plaintext or leave.
+        originalSend(454, '4.7.0 TLS not available due to local problem');
+        return callback();
+      }
+      this.#o.bus.emit({ type: 'starttls', session: state.id, at: Date.now() });
+      state.raw.unpipe(c._parser);
+      void inspectHello(state.raw, { session: state.id, bus: this.#o.bus, timeoutMs: this.#o.handshakeTimeoutMs ?? 10000 }).then((inspection) => {
+        if (inspection.gone) {
+          this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
+          state.raw.destroy();
+          return;
+        }
+        state.hello = inspection.hello;
+        state.helloInvalid = inspection.invalid;
+        if (state.raw.destroyed) return;
+        originalUpgrade(callback, secureCallback);
+      });
+    };
+  }
+
+  /** Personality wording for the greeting and the first EHLO line; the quirk that hides STARTTLS. */
+  #rewrite(state: SessionState, code: number, data: string | string[] | undefined): string | string[] | undefined {
+    const p = this.#o.personality;
+    if (code === 220 && !state.greeted) {
+      state.greeted = true;
+      return p.greeting(this.#hostname, new Date());
+    }
+    if (code === 250 && Array.isArray(data) && /^EHLO\b/i.test(state.lastCommand)) {
+      const client = state.lastCommand.split(/\s+/)[1] ?? '';
+      return [p.ehloFirstLine(this.#hostname, client, state.remoteAddress), ...data.slice(1)];
+    }
+    return data;
+  }
+
+  #clientLine(state: SessionState, line: string): void {
+    const at = Date.now();
+    state.lastCommand = line;
+    const verb = line.split(/\s+/)[0]!.toUpperCase();
+    if (verb === 'QUIT') state.quitSeen = true;
+    this.#o.bus.emit({ type: 'line', session: state.id, dir: 'C', line, at });
+    const helo = /^(?:EHLO|HELO|LHLO)\s+(\S+)/i.exec(line);
+    if (helo) this.#o.bus.emit({ type: 'helo', session: state.id, name: helo[1]! });
+  }
+
+  #serverLines(state: SessionState, payload: string): void {
+    const at = Date.now();
+    const lines = payload.split('\r\n');
+    for (const line of lines) this.#o.bus.emit({ type: 'line', session: state.id, dir: 'S', line, at });
+    if (/^EHLO\b/i.test(state.lastCommand) && lines[0]?.startsWith('250') && state.tlsMode === 'explicit' && !state.tls) {
+      this.#o.bus.emit({ type: 'starttls-offered', session: state.id, offered: lines.some((l) => /^250[ -]STARTTLS\b/i.test(l)) });
+    }
+    const last = lines[lines.length - 1] ?? '';
+    if (/^421[ -]/.test(last)) {
+      this.#o.bus.emit({ type: 'session-error', session: state.id, message: `server closed the session: ${last}`, stage: 'command', at });
+      state.errored = true;
+    }
+  }
+
+  #established(state: SessionState, socket: tls.TLSSocket): void {
+    const version = socket.getProtocol() ?? 'unknown';
+    const cipher = cipherInfo(socket);
+    state.tls = { version, cipher: cipher.openssl, bits: cipher.bits };
+    this.#o.bus.emit({
+      type: 'tls-established', session: state.id, version, cipher,
+      keyExchange: serverKeyExchange(version, cipher.iana, state.hello, this.#o.profile, this.#leafRsaBits),
+      chain: this.#chain,
+      ...((socket as tls.TLSSocket & { servername?: string | false }).servername ? { sni: String((socket as tls.TLSSocket & { servername?: string }).servername) } : {}),
+      at: Date.now(),
+    });
+  }
+
+  #tlsFailed(state: SessionState, err: { code?: string; message: string; reason?: string }): void {
+    if (state.tlsFailed || state.tls) return;
+    state.tlsFailed = true;
+    const code = err.code;
+    let message = err.reason ?? err.message;
+    if (state.helloInvalid) message = `${message} (the client's first bytes were not a ClientHello: ${state.helloInvalid})`;
+    const alert = alertFromError(code);
+    this.#o.bus.emit({ type: 'tls-failed', session: state.id, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() });
+  }
+
+  #socketError(state: SessionState, err: NodeJS.ErrnoException): void {
+    if (state.errored || state.tlsFailed) return;
+    // A reset after QUIT is how some clients say goodbye.
+    if (state.quitSeen && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return;
+    if (state.tlsMode === 'explicit' && state.lastCommand.toUpperCase() === 'STARTTLS' && !state.tls) {
+      this.#tlsFailed(state, err);
+      return;
+    }
+    state.errored = true;
+    this.#o.bus.emit({ type: 'session-error', session: state.id, ...(err.code ? { code: err.code } : {}), message: err.message, stage: state.inData ? 'data' : 'command', at: Date.now() });
+  }
+
+  #onData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
+    const state = this.#byConnection.get(session.id);
+    const chunks: Buffer[] = [];
+    const inData = { bytes: 0 };
+    if (state) state.inData = inData;
+    stream.on('data', (chunk: Buffer) => {
+      inData.bytes += chunk.length;
+      chunks.push(chunk);
+    });
+    stream.on('error', (err: Error) => {
+      if (state && !state.errored) {
+        state.errored = true;
+        this.#o.bus.emit({ type: 'session-error', session: state.id, message: `client closed the connection in the middle of DATA (${inData.bytes} bytes received): ${err.message}`, stage: 'data', at: Date.now() });
+      }
+    });
+    stream.on('end', () => {
+      if (state) state.inData = false;
+      if (stream.sizeExceeded) {
+        return cb(Object.assign(new Error('5.3.4 Message size exceeds fixed limit'), { responseCode: 552 }));
+      }
+      const id = queueId();
+      const envelope = session.envelope;
+      const from = envelope.mailFrom ? envelope.mailFrom.address : '';
+      const to = envelope.rcptTo.map((r) => r.address);
+      const header = receivedHeader({
+        helo: session.hostNameAppearsAs || '',
+        remoteAddress: session.remoteAddress,
+        hostname: this.#hostname,
+        id,
+        ...(to.length === 1 ? { rcpt: to[0]! } : {}),
+        date: new Date(),
+        ...(state?.tls ? { tls: state.tls } : {}),
+        authenticated: !!session.user,
+      });
+      const body = Buffer.concat([Buffer.from(header), ...chunks]);
+      const file = this.#o.runDir.messageFile(id);
+      const reply = `250 2.0.0 Ok: queued as ${id}`;
+      const write = writeFile(file, body).then(
+        () => {
+          if (state) this.#o.bus.emit({ type: 'message', session: state.id, id, from, to, size: body.length, file, reply });
+          cb(null, `Ok: queued as ${id}`);
+        },
+        (err: Error) => cb(Object.assign(new Error(`4.3.0 Cannot store the message: ${err.message}`), { responseCode: 451 })),
+      );
+      state?.pending.push(write);
+    });
+  }
+
+  #end(state: SessionState): void {
+    if (state.ended) return;
+    state.ended = true;
+    if (state.inData && !state.errored) {
+      state.errored = true;
+      this.#o.bus.emit({ type: 'session-error', session: state.id, message: `client closed the connection in the middle of DATA (${state.inData.bytes} bytes received)`, stage: 'data', at: Date.now() });
+    }
+    void Promise.allSettled(state.pending).then(() => {
+      this.#o.bus.emit({ type: 'session-end', session: state.id, at: Date.now() });
+      this.#sessions.delete(state.id);
+      if (state.connectionId) this.#byConnection.delete(state.connectionId);
+    });
+  }
+}
