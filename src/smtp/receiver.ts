@@ -392,7 +392,7 @@ export class SmtpReceiver {
     stream.on('end', () => {
       if (state) state.inData = false;
       if (stream.sizeExceeded) {
-        return cb(Object.assign(new Error('5.3.4 Message size exceeds fixed limit'), { responseCode: 552 }));
+        return cb(Object.assign(new Error('Message size exceeds fixed limit'), { responseCode: 552 }));
       }
       const id = queueId();
       const envelope = session.envelope;
@@ -416,7 +416,7 @@ export class SmtpReceiver {
           if (state) this.#o.bus.emit({ type: 'message', session: state.id, id, from, to, size: body.length, file, reply });
           cb(null, `Ok: queued as ${id}`);
         },
-        (err: Error) => cb(Object.assign(new Error(`4.3.0 Cannot store the message: ${err.message}`), { responseCode: 451 })),
+        (err: Error) => cb(Object.assign(new Error(`Cannot store the message: ${err.message}`), { responseCode: 451 })),
       );
       state?.pending.push(write);
     });
