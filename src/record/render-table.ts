@@ -1,7 +1,7 @@
 import type { SessionRecord } from './session-record.js';
 
 const COLUMNS = [
-  ['TIME', 12], ['PEER', 22], ['MODE', 8], ['REMOTE', 21], ['RESULT', 16], ['VERSION', 8], ['CIPHER', 30], ['REPLY / REASON', 0],
+  ['TIME', 13], ['PEER', 22], ['MODE', 9], ['REMOTE', 22], ['RESULT', 17], ['VERSION', 8], ['CIPHER', 30], ['REPLY / REASON', 0],
 ] as const;
 
 const fit = (s: string, w: number): string => (w === 0 ? s : s.length > w - 1 ? `${s.slice(0, w - 2)}… ` : s.padEnd(w));

@@ -72,6 +72,8 @@ interface SessionState {
   helloInvalid?: string;
   tls?: { version: string; cipher: string; bits: number };
   tlsFailed: boolean;
+  /** The ClientHello went to OpenSSL: a close before 'secure' is a failed handshake. */
+  handshaking: boolean;
   errored: boolean;
   quitSeen: boolean;
   greeted: boolean;
@@ -171,6 +173,8 @@ export class SmtpReceiver {
       key: this.#o.material.key,
       cert: this.#o.material.cert,
       ...compileProfile(this.#o.profile, this.#o.material),
+      // No DNS: the lab never sends traffic beyond loopback, and a reverse lookup delays the banner.
+      disableReverseLookup: true,
       authOptional: true,
       authMethods: ['PLAIN', 'LOGIN'],
       size: this.#o.maxMessageBytes ?? 26214400,
@@ -210,7 +214,7 @@ export class SmtpReceiver {
   #accept(raw: net.Socket, tlsMode: 'explicit' | 'implicit', engine: SMTPServer): void {
     const id = `${this.name}-${++sessionCounter}`;
     const state: SessionState = {
-      id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, errored: false, quitSeen: false, greeted: false,
+      id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, handshaking: false, errored: false, quitSeen: false, greeted: false,
       lastCommand: '', inData: false, pending: [], ended: false,
     };
     this.#sessions.set(id, state);
@@ -242,6 +246,7 @@ export class SmtpReceiver {
     }
     state.hello = inspection.hello;
     state.helloInvalid = inspection.invalid;
+    state.handshaking = true;
     const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#context, requestCert: false });
     const timer = setTimeout(() => secure.destroy(Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), timeoutMs);
     secure.once('secure', () => {
@@ -296,6 +301,7 @@ export class SmtpReceiver {
         state.hello = inspection.hello;
         state.helloInvalid = inspection.invalid;
         if (state.raw.destroyed) return;
+        state.handshaking = true;
         originalUpgrade(callback, secureCallback);
       });
     };
@@ -425,6 +431,11 @@ export class SmtpReceiver {
   #end(state: SessionState): void {
     if (state.ended) return;
     state.ended = true;
+    // Node reports no error on the server side when the client goes away in the middle of the
+    // handshake (after its ClientHello): without this the session would read as plaintext.
+    if (state.handshaking && !state.tls && !state.tlsFailed && !state.errored) {
+      this.#tlsFailed(state, { code: 'ECONNRESET', message: 'client closed the connection during the TLS handshake (after its ClientHello)' });
+    }
     if (state.inData && !state.errored) {
       state.errored = true;
       this.#o.bus.emit({ type: 'session-error', session: state.id, message: `client closed the connection in the middle of DATA (${state.inData.bytes} bytes received)`, stage: 'data', at: Date.now() });

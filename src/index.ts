@@ -1,0 +1,23 @@
+/** The library API: start a lab of fake peers from code and await their session records. */
+export { Lab, DEFAULT_CERTS_DIR, type LabOptions, type ReceiverSpec } from './lab/lab.js';
+export { EventBus } from './lab/event-bus.js';
+export type { LabEvent, LabEventType } from './lab/events.js';
+export { SmtpReceiver, type BoundListener } from './smtp/receiver.js';
+export { SERVER_POLICIES, type ServerPolicy } from './smtp/server-policy.js';
+export { CATALOGUE } from './profiles/catalogue.js';
+export { resolveProfile, profileNames, type ProfileOverrides } from './profiles/resolve.js';
+export { compileProfile } from './profiles/compile.js';
+export type { Profile, TlsVersion } from './profiles/profile.js';
+export type { Quirks } from './profiles/quirks.js';
+export { getChain } from './certs/factory.js';
+export { exportLabCa, getLabCa } from './certs/lab-ca.js';
+export type { ChainSpec, ChainMaterial } from './certs/chain-spec.js';
+export type { SessionRecord, SessionResult, CipherInfo, KeyExchangeInfo, CertificateSummary } from './record/session-record.js';
+export type { ClientHelloSummary } from './tls/client-hello-types.js';
+export { parseClientHello } from './tls/client-hello.js';
+export { tableHeader, tableRow } from './record/render-table.js';
+export { exchangeLog, exchangeTlsContext } from './record/render-exchange-log.js';
+export { postfixLog } from './record/render-postfix-log.js';
+export { esaLog } from './record/render-esa-log.js';
+export { receivedHeader } from './record/received-header.js';
+export { UsageError } from './usage-error.js';
