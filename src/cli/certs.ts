@@ -4,6 +4,7 @@ import { getChain } from '../certs/factory.js';
 import { exportLabCa } from '../certs/lab-ca.js';
 import { DEFAULT_CERTS_DIR } from '../lab/lab.js';
 import { CATALOGUE } from '../profiles/catalogue.js';
+import { chainName } from '../profiles/resolve.js';
 
 export function registerCerts(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function registerCerts(program: Command): void {
         process.stderr.write(`removed ${removed.length} cached item(s)\n`);
       }
       if (flags.regenerate || flags.generate) {
-        for (const p of CATALOGUE) if (p.chain) await getChain(p.chain, { dir: flags.dir, name: p.name });
+        for (const p of CATALOGUE) if (p.chain) await getChain(p.chain, { dir: flags.dir, name: chainName(p) });
       }
       if (flags.exportCa) {
         await exportLabCa(flags.dir, flags.exportCa);

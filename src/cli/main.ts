@@ -5,6 +5,13 @@ import { registerDefaultLab } from './default-lab.js';
 import { registerProfiles } from './profiles.js';
 import { registerServe } from './serve.js';
 
+// Personalities such as dhe-1024 are weak on purpose; Node's warning about them is noise here.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name === 'SecurityWarning' && /DH parameter/.test(w.message)) return;
+  process.stderr.write(`mxlab: ${w.name}: ${w.message}\n`);
+});
+
 /** Exit statuses: 0 ok, 1 a run that failed its checks, 2 bad input (usage). */
 async function main(argv: string[]): Promise<number> {
   const program = new Command('mxlab')

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { getChain } from '../certs/factory.js';
-import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import { chainName, resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
 import type { Profile } from '../profiles/profile.js';
 import { RecordBuilder } from '../record/builder.js';
 import type { SessionRecord } from '../record/session-record.js';
@@ -89,7 +89,7 @@ export class Lab {
     ];
     if (!listeners.length) throw new UsageError(`receiver ${spec.name ?? profile.name}: no listener; give an SMTP (STARTTLS) or SMTPS port`);
     if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
-    const material = await getChain(profile.chain, { dir: this.certsDir, name: profile.name.split('+').pop()! });
+    const material = await getChain(profile.chain, { dir: this.certsDir, name: chainName(profile) });
     const name = this.#uniqueName(spec.name ?? profile.name);
     const receiver = new SmtpReceiver({
       name, profile, material, policy, personality, listeners, bus: this.bus, runDir: this.runDir,

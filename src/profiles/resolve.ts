@@ -44,6 +44,15 @@ export function resolveProfile(spec: string, overrides: ProfileOverrides = {}): 
   return applyOverrides(combined, overrides);
 }
 
+/**
+ * Name under which a profile's chain is cached: its certificate personality, or 'default' for the lab's
+ * good chain, so every TLS personality shares one generated chain.
+ */
+export function chainName(profile: Profile): string {
+  const cert = profile.name.split('+').map((n) => findProfile(n)).find((p) => p?.kind === 'cert');
+  return cert?.name ?? 'default';
+}
+
 function checkVersion(flag: string, v: string | undefined): TlsVersion | undefined {
   if (v === undefined) return undefined;
   if (!(TLS_VERSIONS as readonly string[]).includes(v)) throw new UsageError(badChoice(flag, v, TLS_VERSIONS));

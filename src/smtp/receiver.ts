@@ -74,6 +74,8 @@ interface SessionState {
   tlsFailed: boolean;
   /** The ClientHello went to OpenSSL: a close before 'secure' is a failed handshake. */
   handshaking: boolean;
+  /** STARTTLS: smtp-server's TLS socket has only the idle timeout, so the handshake gets its own. */
+  handshakeTimer?: NodeJS.Timeout;
   errored: boolean;
   quitSeen: boolean;
   greeted: boolean;
@@ -302,6 +304,12 @@ export class SmtpReceiver {
         state.helloInvalid = inspection.invalid;
         if (state.raw.destroyed) return;
         state.handshaking = true;
+        const timeoutMs = this.#o.handshakeTimeoutMs ?? 10000;
+        state.handshakeTimer = setTimeout(() => {
+          if (state.tls || state.tlsFailed || state.ended) return;
+          this.#tlsFailed(state, { code: 'ERR_TLS_HANDSHAKE_TIMEOUT', message: `TLS handshake not finished within ${timeoutMs} ms` });
+          state.raw.destroy();
+        }, timeoutMs);
         originalUpgrade(callback, secureCallback);
       });
     };
@@ -346,6 +354,7 @@ export class SmtpReceiver {
   }
 
   #established(state: SessionState, socket: tls.TLSSocket): void {
+    clearTimeout(state.handshakeTimer);
     const version = socket.getProtocol() ?? 'unknown';
     const cipher = cipherInfo(socket);
     state.tls = { version, cipher: cipher.openssl, bits: cipher.bits };
@@ -431,6 +440,7 @@ export class SmtpReceiver {
   #end(state: SessionState): void {
     if (state.ended) return;
     state.ended = true;
+    clearTimeout(state.handshakeTimer);
     // Node reports no error on the server side when the client goes away in the middle of the
     // handshake (after its ClientHello): without this the session would read as plaintext.
     if (state.handshaking && !state.tls && !state.tlsFailed && !state.errored) {

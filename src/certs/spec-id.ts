@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { ChainSpec } from './chain-spec.js';
+
+/** Characters of the spec hash used in folder names and as ChainMaterial.id. */
+export const ID_LENGTH = 12;
+
+/** JSON with object keys sorted at every level, so equal specs hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
+}
+
+/** sha256 (hex) of the spec's canonical JSON. */
+export function specHash(spec: ChainSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+/** The cache id of a spec: the first ID_LENGTH characters of its hash. */
+export function specId(spec: ChainSpec): string {
+  return specHash(spec).slice(0, ID_LENGTH);
+}
+
+/** A name safe as a folder-name prefix: no path separators, no leading dot (dot folders are temp files). */
+export function safeChainName(name: string | undefined): string {
+  const cleaned = (name ?? '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return cleaned || 'chain';
+}
+
+/** Folder names of cached chains: `<name>-<id>`. */
+export const CHAIN_FOLDER = new RegExp(`^(.+)-([0-9a-f]{${ID_LENGTH}})$`);

@@ -1,0 +1,469 @@
+/**
+ * A pure, defensive ClientHello parser: the raw bytes from the start of a TLS stream in, a summary
+ * out. It reads TLS records (RFC 8446 §5.1), reassembles a ClientHello split over any number of records
+ * and reads, and checks every length against its container, so a broken peer gets a precise reason
+ * instead of an exception. It also recognises the SSLv2-compatible hello (RFC 5246 appendix E.2) that
+ * very old clients open with.
+ */
+import type { ClientHelloSummary } from './client-hello-types.js';
+import { isGrease, suiteName } from './cipher-suites.js';
+import {
+  CONTENT_TYPES,
+  contentTypeName,
+  extensionName,
+  groupName,
+  handshakeTypeName,
+  hex16,
+  signatureSchemeName,
+  ssl2CipherKindName,
+  versionName,
+} from './registry.js';
+
+export type ClientHelloParse =
+  | {
+      readonly status: 'ok';
+      readonly hello: ClientHelloSummary;
+      /** Bytes of the input the hello's records (or SSLv2 record) took. */
+      readonly consumed: number;
+      /** The handshake message: type + length + body, reassembled (for SSLv2: the message after the header). */
+      readonly handshake: Buffer;
+    }
+  | { readonly status: 'incomplete' }
+  | { readonly status: 'invalid'; readonly reason: string };
+
+const INCOMPLETE = { status: 'incomplete' } as const;
+
+/** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
+const MAX_RECORD = 16384;
+const HANDSHAKE = 22;
+const CLIENT_HELLO = 1;
+
+/** A reason for 'invalid'; thrown inside the parser only, never out of it. */
+class HelloError extends Error {}
+
+export function parseClientHello(buf: Buffer): ClientHelloParse {
+  try {
+    if (buf.length === 0) return INCOMPLETE;
+    // SSLv2 record header: 2 bytes with the high bit set (SSL 2.0 draft §1.2; RFC 5246 E.2).
+    if ((buf[0]! & 0x80) !== 0) return parseSslv2(buf);
+    return parseTls(buf);
+  } catch (err) {
+    if (err instanceof HelloError) return { status: 'invalid', reason: err.message };
+    // Unreachable while every bounds check throws HelloError; kept so that no input can ever throw.
+    return { status: 'invalid', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+// --- TLS records ---
+
+function parseTls(buf: Buffer): ClientHelloParse {
+  checkFirstRecordStart(buf);
+  const bodies: Buffer[] = [];
+  let have = 0;
+  let off = 0;
+  let record = 0;
+  let messageLength: number | undefined;
+  while (true) {
+    record += 1;
+    const where = record === 1 ? '' : `record ${record}: `;
+    const left = buf.length - off;
+    if (left === 0) return INCOMPLETE;
+    const type = buf[off]!;
+    if (type !== HANDSHAKE) {
+      throw new HelloError(`${where}record type ${type} (${contentTypeName(type)}), want 22 (handshake)`);
+    }
+    if (left >= 2 && buf[off + 1] !== 3) {
+      const version = `${hex8(buf[off + 1]!)}${left >= 3 ? hex8(buf[off + 2]!) : '??'}`;
+      throw new HelloError(`${where}record version 0x${version}, want 0x03xx`);
+    }
+    if (left < 5) return INCOMPLETE;
+    const length = buf.readUInt16BE(off + 3);
+    if (length === 0) throw new HelloError(`${where}empty handshake record (RFC 8446 §5.1 forbids them)`);
+    if (length > MAX_RECORD) throw new HelloError(`${where}record length ${length} exceeds ${MAX_RECORD} (RFC 8446 §5.1)`);
+    const body = buf.subarray(off + 5, off + 5 + length);
+    // Look at the handshake type as soon as its byte arrives, so garbage is refused early.
+    if (bodies.length === 0 && body.length > 0 && body[0] !== CLIENT_HELLO) {
+      throw new HelloError(`handshake type ${body[0]} (${handshakeTypeName(body[0]!)}), want 1 (ClientHello)`);
+    }
+    if (body.length < length) return INCOMPLETE;
+    bodies.push(body);
+    have += length;
+    off += 5 + length;
+    if (messageLength === undefined && have >= 4) messageLength = 4 + readU24(Buffer.concat(bodies), 1);
+    if (messageLength !== undefined && have >= messageLength) {
+      if (have > messageLength) {
+        throw new HelloError(`${byteCount(have - messageLength)} follow the ClientHello in its last record`);
+      }
+      const handshake = Buffer.concat(bodies, have);
+      const recordVersion = buf.readUInt16BE(1);
+      return { status: 'ok', hello: parseHelloBody(handshake, recordVersion), consumed: off, handshake };
+    }
+  }
+}
+
+/** Refuses plaintext (an SMTP client talking before STARTTLS, an HTTP request) from the first bytes. */
+function checkFirstRecordStart(buf: Buffer): void {
+  const type = buf[0]!;
+  if (type === HANDSHAKE) return;
+  const looksLikeRecord = CONTENT_TYPES.has(type) && (buf.length < 2 || buf[1] === 3);
+  if (!looksLikeRecord) throw new HelloError(`not a TLS record: first bytes ${showBytes(buf)}`);
+}
+
+/** '1 byte', '4 bytes'. */
+function byteCount(n: number): string {
+  return n === 1 ? '1 byte' : `${n} bytes`;
+}
+
+function hex8(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}
+
+function readU24(b: Buffer, at: number): number {
+  return (b[at]! << 16) | (b[at + 1]! << 8) | b[at + 2]!;
+}
+
+/** `45 48 4c 4f ("EHLO")`: the first bytes as hex and as text, for 'not a TLS record'. */
+function showBytes(buf: Buffer): string {
+  const head = buf.subarray(0, 8);
+  const hex = [...head].map(hex8).join(' ');
+  return `${hex} (${JSON.stringify(head.toString('latin1'))})`;
+}
+
+// --- The ClientHello body (RFC 8446 §4.1.2; RFC 5246 §7.4.1.2) ---
+
+/** Reads one container (the hello, the extensions block, one extension) with checked lengths. */
+class Cursor {
+  constructor(
+    private readonly buf: Buffer,
+    private pos: number,
+    private readonly end: number,
+    /** How errors name this container: 'hello', 'key_share extension'… */
+    readonly what: string,
+  ) {}
+
+  get left(): number {
+    return this.end - this.pos;
+  }
+
+  private need(n: number, field: string): void {
+    if (n > this.left) throw new HelloError(`the ${this.what} ends inside ${field} (${this.left} of ${n} bytes)`);
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(field: string): number {
+    this.need(2, field);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  skip(n: number, field: string): void {
+    this.need(n, field);
+    this.pos += n;
+  }
+
+  /** A vector with a 1- or 2-byte length prefix, as a cursor over its body. */
+  vector(prefix: 1 | 2, field: string, what: string = field): Cursor {
+    const n = prefix === 1 ? this.u8(`${field} length`) : this.u16(`${field} length`);
+    return this.take(n, field, what);
+  }
+
+  /** The next n bytes as a cursor (n already read by the caller). */
+  take(n: number, field: string, what: string): Cursor {
+    if (n > this.left) throw new HelloError(`${field} length ${n} overruns the ${this.what} (${byteCount(this.left)} left)`);
+    const sub = new Cursor(this.buf, this.pos, this.pos + n, what);
+    this.pos += n;
+    return sub;
+  }
+
+  /** A vector of uint16 values (cipher suites, groups, schemes, versions); odd lengths refused. */
+  u16List(prefix: 1 | 2, field: string): number[] {
+    const n = prefix === 1 ? this.u8(`${field} length`) : this.u16(`${field} length`);
+    if (n % 2 !== 0) throw new HelloError(`${field} length ${n} is odd`);
+    const list = this.take(n, field, field);
+    const out: number[] = [];
+    while (list.left > 0) out.push(list.u16(field));
+    return out;
+  }
+
+  bytes(n: number, field: string): Buffer {
+    this.need(n, field);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** Nothing may follow the last field of a container. */
+  expectEnd(after: string): void {
+    if (this.left > 0) throw new HelloError(`${byteCount(this.left)} after ${after} in the ${this.what}`);
+  }
+}
+
+interface Extensions {
+  sni?: string;
+  groups?: number[];
+  pointFormats?: number[];
+  signatureAlgorithms?: number[];
+  alpn?: string[];
+  supportedVersions?: number[];
+  keyShares?: number[];
+}
+
+function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSummary {
+  const c = new Cursor(handshake, 4, handshake.length, 'hello');
+  const legacy = c.u16('legacy_version');
+  c.skip(32, 'random');
+  const sessionId = c.vector(1, 'session_id');
+  if (sessionId.left > 32) throw new HelloError(`session_id length ${sessionId.left} exceeds 32`);
+  const suites = c.u16List(2, 'cipher_suites');
+  if (suites.length === 0) throw new HelloError('cipher_suites is empty');
+  const compression = c.vector(1, 'compression_methods');
+  if (compression.left === 0) throw new HelloError('compression_methods is empty');
+
+  const extensionCodes: number[] = [];
+  const ext: Extensions = {};
+  // A hello may end after compression_methods: SSLv3 and many TLS 1.0 clients send no extensions.
+  if (c.left > 0) {
+    const block = c.vector(2, 'extensions', 'hello');
+    c.expectEnd('extensions');
+    while (block.left > 0) {
+      const type = block.u16('extension type');
+      const length = block.u16(`extension ${hex16(type)} length`);
+      const body = block.take(length, `extension ${hex16(type)}`, `${extensionName(type)} extension`);
+      // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type".
+      if (extensionCodes.includes(type)) {
+        throw new HelloError(`extension ${hex16(type)} (${extensionName(type)}) sent twice`);
+      }
+      extensionCodes.push(type);
+      parseExtension(type, body, ext);
+    }
+  }
+
+  let grease = extensionCodes.some(isGrease) || suites.some(isGrease);
+  const clean = (codes: readonly number[] | undefined): number[] | undefined => {
+    if (codes === undefined) return undefined;
+    if (codes.some(isGrease)) grease = true;
+    return codes.filter((code) => !isGrease(code));
+  };
+  const versions = clean(ext.supportedVersions);
+  const groups = clean(ext.groups);
+  const schemes = clean(ext.signatureAlgorithms);
+  const shares = clean(ext.keyShares);
+  let alpn = ext.alpn;
+  if (alpn !== undefined && alpn.some(isGreaseAlpn)) {
+    grease = true;
+    alpn = alpn.filter((p) => !isGreaseAlpn(p));
+  }
+
+  const offered = versions !== undefined ? byVersionDesc(versions) : versionsUpTo(legacy);
+  const offeredVersions = offered.map(versionName);
+  return {
+    recordVersion: versionName(recordVersion),
+    legacyVersion: versionName(legacy),
+    ...(versions !== undefined && { supportedVersions: versions.map(versionName) }),
+    maxVersion: offeredVersions[0] ?? versionName(legacy),
+    offeredVersions,
+    ciphers: suites.filter((code) => !isGrease(code)).map((code) => ({ code, name: suiteName(code) })),
+    extensions: extensionCodes,
+    ...(ext.sni !== undefined && { sni: ext.sni }),
+    ...(groups !== undefined && { groups: groups.map(groupName) }),
+    ...(ext.pointFormats !== undefined && { pointFormats: ext.pointFormats }),
+    ...(schemes !== undefined && { signatureAlgorithms: schemes.map(signatureSchemeName) }),
+    ...(alpn !== undefined && { alpn }),
+    ...(shares !== undefined && { keyShares: shares.map(groupName) }),
+    grease,
+    length: handshake.length,
+    format: 'tls',
+  };
+}
+
+function parseExtension(type: number, body: Cursor, out: Extensions): void {
+  switch (type) {
+    case 0x0000:
+      out.sni = parseServerName(body);
+      break;
+    case 0x000a:
+      out.groups = nonEmpty(body.u16List(2, 'named_group_list'), 'named_group_list');
+      body.expectEnd('named_group_list');
+      break;
+    case 0x000b: {
+      const list = body.vector(1, 'ec_point_format_list');
+      body.expectEnd('ec_point_format_list');
+      out.pointFormats = nonEmpty([...list.bytes(list.left, 'ec_point_format_list')], 'ec_point_format_list');
+      break;
+    }
+    case 0x000d:
+      out.signatureAlgorithms = nonEmpty(body.u16List(2, 'supported_signature_algorithms'), 'supported_signature_algorithms');
+      body.expectEnd('supported_signature_algorithms');
+      break;
+    case 0x0010:
+      out.alpn = parseAlpn(body);
+      break;
+    case 0x002b:
+      out.supportedVersions = nonEmpty(body.u16List(1, 'versions'), 'versions');
+      body.expectEnd('versions');
+      break;
+    case 0x0033:
+      out.keyShares = parseKeyShare(body);
+      break;
+    default:
+      // Kept only as a code: JA3/JA4 are computed later from the handshake bytes.
+      break;
+  }
+}
+
+function nonEmpty<T>(list: T[], field: string): T[] {
+  if (list.length === 0) throw new HelloError(`${field} is empty`);
+  return list;
+}
+
+/** RFC 6066 §3: ServerNameList <1..2^16-1> of (name_type, HostName <1..2^16-1>). */
+function parseServerName(body: Cursor): string {
+  const list = body.vector(2, 'server_name_list');
+  body.expectEnd('server_name_list');
+  if (list.left === 0) throw new HelloError('server_name_list is empty');
+  let host: string | undefined;
+  while (list.left > 0) {
+    const nameType = list.u8('name_type');
+    const name = list.vector(2, 'host_name');
+    if (name.left === 0) throw new HelloError('host_name is empty');
+    const value = name.bytes(name.left, 'host_name').toString('latin1');
+    if (nameType !== 0) continue;
+    // RFC 6066 §3: "MUST NOT contain more than one name of the same name_type".
+    if (host !== undefined) throw new HelloError('server_name_list has two host_names');
+    host = value;
+  }
+  if (host === undefined) throw new HelloError('server_name_list has no host_name');
+  return host;
+}
+
+/** RFC 7301 §3.1: ProtocolNameList <2..2^16-1> of ProtocolName <1..2^8-1>. */
+function parseAlpn(body: Cursor): string[] {
+  const list = body.vector(2, 'protocol_name_list');
+  body.expectEnd('protocol_name_list');
+  if (list.left === 0) throw new HelloError('protocol_name_list is empty');
+  const names: string[] = [];
+  while (list.left > 0) {
+    const name = list.vector(1, 'protocol name');
+    if (name.left === 0) throw new HelloError('ALPN protocol name is empty');
+    names.push(name.bytes(name.left, 'protocol name').toString('latin1'));
+  }
+  return names;
+}
+
+/** RFC 8446 §4.2.8: client_shares <0..2^16-1> of (group, key_exchange <1..2^16-1>). */
+function parseKeyShare(body: Cursor): number[] {
+  const list = body.vector(2, 'client_shares');
+  body.expectEnd('client_shares');
+  const groups: number[] = [];
+  while (list.left > 0) {
+    const group = list.u16('key share group');
+    const key = list.vector(2, `key_exchange for ${groupName(group)}`);
+    if (key.left === 0) throw new HelloError(`key_exchange for ${groupName(group)} is empty`);
+    groups.push(group);
+  }
+  return groups;
+}
+
+/** RFC 8701 §2: ALPN identifiers {0x?A, 0x?A} with both bytes equal are GREASE. */
+function isGreaseAlpn(name: string): boolean {
+  return name.length === 2 && isGrease((name.charCodeAt(0) << 8) | name.charCodeAt(1));
+}
+
+// --- Versions ---
+
+/** Orders versions highest first; TLS 1.3 drafts (0x7fNN) just below TLS 1.3, unknown ones last. */
+function versionRank(v: number): number {
+  if (v >> 8 === 3) return v & 0xff;
+  if (v >> 8 === 0x7f) return 3.5 + (v & 0xff) / 1000;
+  if (v === 0x0002) return -1;
+  return -2;
+}
+
+function byVersionDesc(versions: readonly number[]): number[] {
+  return [...versions].sort((a, b) => versionRank(b) - versionRank(a));
+}
+
+/**
+ * Without supported_versions a client accepts every version from TLS 1.0 up to legacy_version, and at
+ * most TLS 1.2 (RFC 8446 §4.2.1: TLS 1.3 is only negotiated through the extension). SSLv3 counts only
+ * when the client says 0x0300 itself.
+ */
+function versionsUpTo(legacy: number): number[] {
+  if (legacy === 0x0300) return [0x0300];
+  if (legacy === 0x0002) return [0x0002];
+  const top = Math.min(legacy, 0x0303);
+  const out: number[] = [];
+  for (let v = top; v >= 0x0301; v -= 1) out.push(v);
+  return out;
+}
+
+// --- SSLv2-compatible ClientHello (RFC 5246 E.2; SSL 2.0 draft §2.5) ---
+
+function parseSslv2(buf: Buffer): ClientHelloParse {
+  if (buf.length < 3) return INCOMPLETE;
+  const length = ((buf[0]! & 0x7f) << 8) | buf[1]!;
+  if (buf[2] !== CLIENT_HELLO) {
+    throw new HelloError(`SSLv2 message type ${buf[2]}, want 1 (CLIENT-HELLO): first bytes ${showBytes(buf)}`);
+  }
+  if (length < 9) throw new HelloError(`SSLv2 CLIENT-HELLO length ${length} is shorter than its 9-byte header`);
+  if (buf.length < 2 + length) return INCOMPLETE;
+  const message = Buffer.from(buf.subarray(2, 2 + length));
+  const c = new Cursor(message, 1, message.length, 'SSLv2 hello');
+  const version = c.u16('version');
+  const specLength = c.u16('cipher_spec_length');
+  const sessionIdLength = c.u16('session_id_length');
+  const challengeLength = c.u16('challenge_length');
+  if (specLength === 0 || specLength % 3 !== 0) {
+    throw new HelloError(`SSLv2 cipher_spec_length ${specLength} is not a positive multiple of 3`);
+  }
+  if (sessionIdLength !== 0 && sessionIdLength !== 16) {
+    throw new HelloError(`SSLv2 session_id_length ${sessionIdLength}, want 0 or 16`);
+  }
+  if (challengeLength < 16 || challengeLength > 32) {
+    throw new HelloError(`SSLv2 challenge_length ${challengeLength}, want 16 to 32`);
+  }
+  const specs = c.take(specLength, 'cipher_specs', 'cipher_specs');
+  c.skip(sessionIdLength, 'session_id');
+  c.skip(challengeLength, 'challenge');
+  c.expectEnd('challenge');
+
+  const ciphers: { readonly code: number; readonly name: string }[] = [];
+  let sslv2Kinds = false;
+  let grease = false;
+  while (specs.left > 0) {
+    const kind = (specs.u8('cipher_spec') << 16) | specs.u16('cipher_spec');
+    if (kind >> 16 !== 0) {
+      // A real SSLv2 cipher kind: the client would also speak SSL 2.0.
+      sslv2Kinds = true;
+      ciphers.push({ code: kind, name: ssl2CipherKindName(kind) });
+    } else if (isGrease(kind)) {
+      grease = true;
+    } else {
+      ciphers.push({ code: kind, name: suiteName(kind) });
+    }
+  }
+  const offered = versionsUpTo(version);
+  if (sslv2Kinds && !offered.includes(0x0002)) offered.push(0x0002);
+  const offeredVersions = offered.map(versionName);
+  return {
+    status: 'ok',
+    consumed: 2 + length,
+    handshake: message,
+    hello: {
+      recordVersion: 'SSLv2',
+      legacyVersion: versionName(version),
+      maxVersion: offeredVersions[0] ?? versionName(version),
+      offeredVersions,
+      ciphers,
+      extensions: [],
+      grease,
+      length: message.length,
+      format: 'sslv2',
+    },
+  };
+}
