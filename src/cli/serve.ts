@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { Lab, type ReceiverSpec } from '../lab/lab.js';
+import { compileProfile } from '../profiles/compile.js';
 import { readOverridesFile } from '../profiles/overrides-file.js';
-import type { ProfileOverrides } from '../profiles/resolve.js';
+import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import { personality } from '../smtp/personality.js';
+import { parseServerPolicy } from '../smtp/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
 import { parseFormat, printSessions } from './printer.js';
@@ -95,6 +98,12 @@ export function registerServe(program: Command): void {
 
 /** Starts the receivers, prints where they listen, prints sessions live, stops on Ctrl-C. */
 export async function serveLab(specs: readonly ReceiverSpec[], opts: { runDir?: string; format: ReturnType<typeof parseFormat> }): Promise<void> {
+  // Check every spec before the Lab makes its run folder, so that a typo leaves no empty runs/<time>/.
+  for (const spec of specs) {
+    compileProfile(typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile);
+    parseServerPolicy(spec.policy ?? 'optional');
+    personality(spec.personality ?? 'generic');
+  }
   const lab = new Lab(opts.runDir ? { runDir: opts.runDir } : {});
   const err = (s: string): boolean => process.stderr.write(s);
   try {

@@ -43,6 +43,11 @@ export interface ReceiverSpec {
   readonly hostname?: string;
   readonly handshakeTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /**
+   * Milliseconds before the 220 greeting. A client that talks before it gets `421 You talk too soon`
+   * (the pregreet test of Postfix's postscreen and of smtp-server). @default 0
+   */
+  readonly greetingDelayMs?: number;
 }
 
 /**
@@ -96,6 +101,7 @@ export class Lab {
       ...(spec.hostname ? { hostname: spec.hostname } : {}),
       ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
       ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
+      ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
     });
     this.#receivers.push(receiver);
     await receiver.start();

@@ -1,9 +1,10 @@
-import type { SecureContextOptions } from 'node:tls';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { ChainMaterial, ChainSpec } from '../certs/chain-spec.js';
 import { suiteByIana } from '../tls/cipher-suites.js';
 import { dhParamsPem } from './dh-params.js';
 import type { Profile, TlsVersion } from './profile.js';
 import { TLS_VERSIONS } from './profile.js';
+import { UsageError } from '../usage-error.js';
 
 /** OpenSSL's defaults when a profile names no TLS 1.3 suites. */
 const DEFAULT_TLS13 = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256'];
@@ -37,8 +38,9 @@ export function cipherString(profile: Profile): string {
     if (profile.ciphers?.length) {
       for (const iana of profile.ciphers) {
         const suite = suiteByIana(iana);
-        if (!suite) throw new Error(`profile ${profile.name}: unknown cipher suite ${iana}`);
-        if (!suite.openssl || suite.legacy) throw new Error(`profile ${profile.name}: ${iana} cannot be negotiated by this OpenSSL (it is imitated by the TLS layer's legacy quirks instead)`);
+        // Suites come from flags and profile files too: a bad one is the user's input, not a crash.
+        if (!suite) throw new UsageError(`profile ${profile.name}: unknown cipher suite ${iana} (want IANA names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)`);
+        if (!suite.openssl || suite.legacy) throw new UsageError(`profile ${profile.name}: ${iana} cannot be negotiated by this OpenSSL (it is imitated by the TLS layer's legacy quirks instead)`);
         parts.push(suite.openssl);
       }
     } else {
@@ -49,8 +51,30 @@ export function cipherString(profile: Profile): string {
   // @SECLEVEL applies to the whole context. Node splits the string at ':' and sends names starting
   // with TLS_ to the TLS 1.3 list, so the level must stand alone, before them.
   if (level !== 2) parts.push(`@SECLEVEL=${level}`);
-  if (atLeast(max, 'TLSv1.3')) parts.push(...(profile.tls13Ciphers ?? DEFAULT_TLS13));
+  if (atLeast(max, 'TLSv1.3')) {
+    for (const iana of profile.tls13Ciphers ?? DEFAULT_TLS13) {
+      if (!suiteByIana(iana)?.tls13) throw new UsageError(`profile ${profile.name}: ${iana} is not a TLS 1.3 cipher suite (want ${DEFAULT_TLS13.join(', ')}, TLS_AES_128_CCM_SHA256 or TLS_AES_128_CCM_8_SHA256)`);
+      parts.push(iana);
+    }
+  }
   return parts.join(':');
+}
+
+const groupKnown = new Map<string, boolean>();
+
+/** OpenSSL decides which group names it knows; ask it once per name. */
+function checkGroup(profile: Profile, group: string): void {
+  let known = groupKnown.get(group);
+  if (known === undefined) {
+    try {
+      createSecureContext({ ecdhCurve: group });
+      known = !group.includes(':');
+    } catch {
+      known = false;
+    }
+    groupKnown.set(group, known);
+  }
+  if (!known) throw new UsageError(`profile ${profile.name}: unknown key-exchange group "${group}" (want names such as X25519, P-256, P-384, P-521, X448, ffdhe2048)`);
 }
 
 /**
@@ -66,7 +90,10 @@ export function compileProfile(profile: Profile, material?: ChainMaterial): Secu
     ciphers: cipherString(profile),
     honorCipherOrder: profile.serverPreference ?? true,
   };
-  if (profile.groups?.length) options.ecdhCurve = profile.groups.join(':');
+  if (profile.groups?.length) {
+    for (const g of profile.groups) checkGroup(profile, g);
+    options.ecdhCurve = profile.groups.join(':');
+  }
   if (profile.ciphers?.some((c) => c.includes('_DHE_')) || profile.dhBits) {
     options.dhparam = dhParamsPem(profile.dhBits ?? 2048);
   }

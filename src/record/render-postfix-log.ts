@@ -45,16 +45,33 @@ export function postfixLog(r: SessionRecord, host = 'mx'): string[] {
     out.push(prefix(r.timings.end) + `NOQUEUE: reject: MAIL from ${who}: ${r.reply}; proto=ESMTP helo=<${r.helo ?? ''}>`);
   }
   if (r.error && r.result !== 'handshake-failed') out.push(prefix(r.timings.end) + `lost connection after ${r.error.stage.toUpperCase()} from ${who}: ${r.error.message}`);
-  const counts = new Map<string, number>();
-  for (const l of r.transcript) {
-    if (l.dir !== (r.role === 'server' ? 'C' : 'S')) continue;
-    if (r.role !== 'server') continue;
-    const verb = l.line.split(/\s+/)[0]!.toLowerCase();
-    if (/^[a-z]{4,8}$/.test(verb)) counts.set(verb, (counts.get(verb) ?? 0) + 1);
-  }
   if (r.role === 'server') {
-    const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    out.push(prefix(r.timings.end) + `disconnect from ${who}${[...counts].map(([k, v]) => ` ${k}=${v}`).join('')} commands=${total}`);
+    // Postfix counts each command as ok/total ("mail=0/1 commands=2/3") once one of them failed: a
+    // command succeeded when the last reply before the next command is 2xx (so STARTTLS fails with
+    // its handshake, DATA when the client leaves before the final reply).
+    const counts = new Map<string, { ok: number; total: number }>();
+    const verbOf = (line: string): string | undefined => {
+      const verb = line.split(/\s+/)[0]!.toLowerCase();
+      return /^[a-z]{4,8}$/.test(verb) ? verb : undefined;
+    };
+    const t = r.transcript;
+    for (let i = 0; i < t.length; i++) {
+      const verb = t[i]!.dir === 'C' ? verbOf(t[i]!.line) : undefined;
+      if (!verb) continue;
+      let final: string | undefined;
+      let tlsFailed = false;
+      for (let j = i + 1; j < t.length && !(t[j]!.dir === 'C' && verbOf(t[j]!.line)); j++) {
+        if (t[j]!.dir === 'S') final = t[j]!.line;
+        if (t[j]!.dir === '*' && /^TLS handshake failed/.test(t[j]!.line)) tlsFailed = true;
+      }
+      const c = counts.get(verb) ?? { ok: 0, total: 0 };
+      c.total++;
+      if (final?.startsWith('2') && !tlsFailed) c.ok++;
+      counts.set(verb, c);
+    }
+    const all = [...counts.values()].reduce((a, c) => ({ ok: a.ok + c.ok, total: a.total + c.total }), { ok: 0, total: 0 });
+    const show = (c: { ok: number; total: number }): string => (c.ok === c.total ? String(c.total) : `${c.ok}/${c.total}`);
+    out.push(prefix(r.timings.end) + `disconnect from ${who}${[...counts].map(([k, c]) => ` ${k}=${show(c)}`).join('')} commands=${show(all)}`);
   }
   return out;
 }

@@ -43,6 +43,8 @@ export interface SmtpReceiverOptions {
   readonly handshakeTimeoutMs?: number;
   /** Idle timeout between commands. @default 60000 */
   readonly idleTimeoutMs?: number;
+  /** Milliseconds before the 220 greeting. @default 0 */
+  readonly greetingDelayMs?: number;
   /** Largest message accepted (SIZE). @default 26214400 */
   readonly maxMessageBytes?: number;
 }
@@ -59,6 +61,7 @@ interface ConnectionInternals {
   readonly session: SMTPServerSession;
   _parser: NodeJS.WritableStream;
   upgrade(callback: () => void, secureCallback?: () => void): void;
+  connectionReady(next?: () => void): void;
   send(code: number, data?: string | string[], context?: unknown): void;
   on(event: 'error', listener: (err: NodeJS.ErrnoException & { meta?: { stage?: string } }) => void): void;
 }
@@ -72,7 +75,9 @@ interface SessionState {
   helloInvalid?: string;
   tls?: { version: string; cipher: string; bits: number };
   tlsFailed: boolean;
-  /** The ClientHello went to OpenSSL: a close before 'secure' is a failed handshake. */
+  /** SMTPS accepted or STARTTLS answered 220: a close before 'secure' is a failed handshake. */
+  tlsStarted: boolean;
+  /** The ClientHello went to OpenSSL. */
   handshaking: boolean;
   /** STARTTLS: smtp-server's TLS socket has only the idle timeout, so the handshake gets its own. */
   handshakeTimer?: NodeJS.Timeout;
@@ -87,6 +92,20 @@ interface SessionState {
 }
 
 let sessionCounter = 0;
+
+/** smtp-server's set of open connections, remembering the one added last (the one connect() made). */
+class LastAddedSet<T> extends Set<T> {
+  #last: T | undefined;
+  override add(value: T): this {
+    this.#last = value;
+    return super.add(value);
+  }
+  takeLast(): T | undefined {
+    const last = this.#last;
+    this.#last = undefined;
+    return last;
+  }
+}
 
 /** Postfix-like queue id: 10 upper-case hex characters. */
 const queueId = (): string => randomBytes(5).toString('hex').toUpperCase();
@@ -109,6 +128,7 @@ export class SmtpReceiver {
   /** smtp-server connection id → our session id. */
   readonly #byConnection = new Map<string, SessionState>();
   #bound: BoundListener[] = [];
+  #stopping = false;
 
   constructor(options: SmtpReceiverOptions) {
     this.#o = options;
@@ -150,8 +170,12 @@ export class SmtpReceiver {
 
   /** Stops listening, closes open sessions, and waits until every session has ended. */
   async stop(): Promise<void> {
-    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.#stopping = true;
+    // close() stops accepting at once, but its callback waits for every open connection: end the
+    // sessions first, or a client that stays connected keeps the lab from ever stopping.
+    const closed = Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const s of this.#sessions.values()) s.raw.destroy();
+    await closed;
     while (this.#sessions.size) await new Promise((r) => setTimeout(r, 5));
     this.#o.bus.emit({ type: 'peer-stopped', peer: this.name });
   }
@@ -197,7 +221,9 @@ export class SmtpReceiver {
       onRcptTo: (_address, _session, cb) => cb(),
       onSecure: (socket, session, cb) => {
         const state = this.#byConnection.get(session.id);
-        if (state && socket instanceof tls.TLSSocket) this.#established(state, socket);
+        // SMTPS sessions were described when their handshake finished; this hook runs after
+        // smtp-server's greeting delay, when the client may already be gone.
+        if (state && state.tlsMode === 'explicit' && socket instanceof tls.TLSSocket) this.#established(state, socket);
         cb();
       },
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
@@ -209,6 +235,7 @@ export class SmtpReceiver {
       },
     });
     engine.on('error', () => undefined);
+    (engine as unknown as { connections: Set<unknown> }).connections = new LastAddedSet();
     this.#engines.set(tlsMode, engine);
     return engine;
   }
@@ -216,7 +243,7 @@ export class SmtpReceiver {
   #accept(raw: net.Socket, tlsMode: 'explicit' | 'implicit', engine: SMTPServer): void {
     const id = `${this.name}-${++sessionCounter}`;
     const state: SessionState = {
-      id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, handshaking: false, errored: false, quitSeen: false, greeted: false,
+      id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, tlsStarted: false, handshaking: false, errored: false, quitSeen: false, greeted: false,
       lastCommand: '', inData: false, pending: [], ended: false,
     };
     this.#sessions.set(id, state);
@@ -240,6 +267,7 @@ export class SmtpReceiver {
   /** SMTPS: read the hello, hand the bytes back, handshake here, then give the TLS socket to the engine. */
   async #implicit(raw: net.Socket, state: SessionState, engine: SMTPServer): Promise<void> {
     const timeoutMs = this.#o.handshakeTimeoutMs ?? 10000;
+    state.tlsStarted = true;
     const inspection = await inspectHello(raw, { session: state.id, bus: this.#o.bus, timeoutMs });
     if (inspection.gone) {
       this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
@@ -250,14 +278,15 @@ export class SmtpReceiver {
     state.helloInvalid = inspection.invalid;
     state.handshaking = true;
     const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#context, requestCert: false });
-    const timer = setTimeout(() => secure.destroy(Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), timeoutMs);
+    // Kept on the state so that #end clears it when the client leaves mid-handshake.
+    state.handshakeTimer = setTimeout(() => secure.destroy(Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), timeoutMs);
     secure.once('secure', () => {
-      clearTimeout(timer);
+      clearTimeout(state.handshakeTimer);
       this.#established(state, secure);
-      this.#hook(engine, secure, state);
+      if (!secure.destroyed) this.#hook(engine, secure, state);
     });
     secure.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      clearTimeout(state.handshakeTimer);
       if (!state.tls) this.#tlsFailed(state, err);
       else this.#socketError(state, err);
       raw.destroy();
@@ -266,10 +295,12 @@ export class SmtpReceiver {
 
   /** Hands a socket to smtp-server and attaches the session to the connection it creates. */
   #hook(engine: SMTPServer, socket: net.Socket, state: SessionState): void {
+    const connections = (engine as unknown as { connections: LastAddedSet<ConnectionInternals> }).connections;
+    connections.takeLast();
     engine.connect(socket, {});
-    let conn: ConnectionInternals | undefined;
-    for (const c of (engine as unknown as { connections: Set<ConnectionInternals> }).connections) conn = c;
+    const conn = connections.takeLast();
     if (!conn) return;
+    this.#greetAfter(conn, this.#o.greetingDelayMs ?? 0);
     this.#byConnection.set(conn.id, state);
     state.connectionId = conn.id;
     const c = conn;
@@ -293,6 +324,7 @@ export class SmtpReceiver {
         return callback();
       }
       this.#o.bus.emit({ type: 'starttls', session: state.id, at: Date.now() });
+      state.tlsStarted = true;
       state.raw.unpipe(c._parser);
       void inspectHello(state.raw, { session: state.id, bus: this.#o.bus, timeoutMs: this.#o.handshakeTimeoutMs ?? 10000 }).then((inspection) => {
         if (inspection.gone) {
@@ -353,8 +385,28 @@ export class SmtpReceiver {
     }
   }
 
+  /**
+   * smtp-server holds every greeting back by a fixed 100 ms to catch early talkers; the receiver greets
+   * after its own delay instead (0 by default; a personality such as postscreen's pregreet test can
+   * set one).
+   */
+  #greetAfter(conn: ConnectionInternals, delayMs: number): void {
+    const ready = conn.connectionReady.bind(conn);
+    let greeted = false;
+    conn.connectionReady = (next) => {
+      if (greeted) return;
+      greeted = true;
+      ready(next);
+    };
+    if (delayMs <= 0) conn.connectionReady();
+    else setTimeout(() => conn.connectionReady(), delayMs).unref();
+  }
+
   #established(state: SessionState, socket: tls.TLSSocket): void {
     clearTimeout(state.handshakeTimer);
+    if (state.tls) return;
+    // getCipher() is null once the client has gone: nothing to describe, #end records the close.
+    if (!(socket.getCipher() as unknown)) return;
     const version = socket.getProtocol() ?? 'unknown';
     const cipher = cipherInfo(socket);
     state.tls = { version, cipher: cipher.openssl, bits: cipher.bits };
@@ -442,13 +494,16 @@ export class SmtpReceiver {
     state.ended = true;
     clearTimeout(state.handshakeTimer);
     // Node reports no error on the server side when the client goes away in the middle of the
-    // handshake (after its ClientHello): without this the session would read as plaintext.
-    if (state.handshaking && !state.tls && !state.tlsFailed && !state.errored) {
-      this.#tlsFailed(state, { code: 'ECONNRESET', message: 'client closed the connection during the TLS handshake (after its ClientHello)' });
+    // handshake (after its ClientHello), and a socket the lab itself closes on stop emits only
+    // 'close', which can arrive before the hello reader reports: without this the session would
+    // read as plaintext.
+    const who = this.#stopping ? 'the lab stopped' : 'client closed the connection';
+    if (state.tlsStarted && !state.tls && !state.tlsFailed && !state.errored) {
+      this.#tlsFailed(state, { code: 'ECONNRESET', message: state.handshaking ? `${who} during the TLS handshake (after its ClientHello)` : `${who} before the client sent a ClientHello` });
     }
     if (state.inData && !state.errored) {
       state.errored = true;
-      this.#o.bus.emit({ type: 'session-error', session: state.id, message: `client closed the connection in the middle of DATA (${state.inData.bytes} bytes received)`, stage: 'data', at: Date.now() });
+      this.#o.bus.emit({ type: 'session-error', session: state.id, message: `${who} in the middle of DATA (${state.inData.bytes} bytes received)`, stage: 'data', at: Date.now() });
     }
     void Promise.allSettled(state.pending).then(() => {
       this.#o.bus.emit({ type: 'session-end', session: state.id, at: Date.now() });
