@@ -1,5 +1,5 @@
 import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import type { CertificateSummary, CipherInfo, KeyExchangeInfo, Protocol, SessionRecord } from '../record/session-record.js';
+import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../record/session-record.js';
 
 /**
  * The one typed event stream of a lab. Peers emit; the record builder, the recorder, the CLI printer
@@ -21,7 +21,14 @@ export type LabEvent =
   | { readonly type: 'message'; readonly session: string; readonly id: string; readonly from: string; readonly to: readonly string[]; readonly size: number; readonly file?: string; readonly reply: string }
   | { readonly type: 'session-error'; readonly session: string; readonly code?: string; readonly message: string; readonly stage: string; readonly at: number }
   | { readonly type: 'session-end'; readonly session: string; readonly at: number }
-  | { readonly type: 'record'; readonly record: SessionRecord };
+  | { readonly type: 'record'; readonly record: SessionRecord }
+  // Client role (mxlab sending):
+  /** An EHLO reply's capabilities; `secure` = received over TLS. */
+  | { readonly type: 'ehlo'; readonly session: string; readonly secure: boolean; readonly capabilities: readonly string[]; readonly at: number }
+  /** The sender's verdict on the server certificate. */
+  | { readonly type: 'tls-verdict'; readonly session: string; readonly verdict: CertificateVerdict; readonly at: number }
+  /** The sending policy's decision on this connection: the record's result and reason. */
+  | { readonly type: 'client-outcome'; readonly session: string; readonly result: SessionResult; readonly reason: string; readonly policyLabel: string; readonly delivery: string; readonly attempt: number; readonly attempts?: readonly DeliveryAttempt[] };
 
 export type LabEventType = LabEvent['type'];
 export type LabEventOf<T extends LabEventType> = Extract<LabEvent, { type: T }>;

@@ -6,6 +6,7 @@ import { RecordBuilder } from '../record/builder.js';
 import type { SessionRecord } from '../record/session-record.js';
 import { personality as findPersonality } from '../smtp/personality.js';
 import { type BoundListener, SmtpReceiver } from '../smtp/receiver.js';
+import { deliver, type SendSpec } from '../smtp/sender.js';
 import { parseServerPolicy, type ServerPolicy } from '../smtp/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { EventBus } from './event-bus.js';
@@ -61,6 +62,7 @@ export class Lab {
   readonly #builder: RecordBuilder;
   readonly #recorder: Recorder;
   readonly #receivers: SmtpReceiver[] = [];
+  readonly #sending = new Set<Promise<unknown>>();
   #stopped = false;
 
   constructor(options: LabOptions = {}) {
@@ -108,6 +110,21 @@ export class Lab {
     return receiver;
   }
 
+  /**
+   * mxlab as the sending MTA: delivers one message to `spec.to` under a policy with a sender profile
+   * and resolves with the session record of the last connection (`attempts` lists every connection,
+   * e.g. both of a `downgraded` delivery). Bad input rejects with a UsageError; a failed delivery does
+   * not reject, its record says why.
+   */
+  send(spec: SendSpec): Promise<SessionRecord> {
+    if (this.#stopped) return Promise.reject(new Error('lab stopped'));
+    const sending = deliver(spec, this.bus);
+    this.#sending.add(sending);
+    const done = (): void => void this.#sending.delete(sending);
+    sending.then(done, done);
+    return sending;
+  }
+
   /** Every listening endpoint: peer, profile, policy, mode, port. */
   endpoints(): { peer: string; profile: string; listener: BoundListener }[] {
     return this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, listener })));
@@ -117,6 +134,7 @@ export class Lab {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    await Promise.allSettled([...this.#sending]);
     await Promise.all(this.#receivers.map((r) => r.stop()));
     this.#builder.close();
     this.#recorder.close();

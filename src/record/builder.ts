@@ -19,6 +19,11 @@ interface Draft {
   decisiveReply?: string;
   /** A 334 was the last server line: the next client line is a SASL secret. */
   secretNext: boolean;
+  /* Client role: */
+  ehloBefore?: readonly string[];
+  ehloAfter?: readonly string[];
+  verdict?: LabEventOf<'tls-verdict'>['verdict'];
+  outcome?: LabEventOf<'client-outcome'>;
 }
 
 /** Replies that decide a session: an accepted message, a TLS answer, or any refusal. */
@@ -115,6 +120,17 @@ export class RecordBuilder {
         if (!d.error) d.error = e;
         d.transcript.push({ t: t(e.at), dir: '*', line: `error (${e.stage}): ${e.message}` });
         break;
+      case 'ehlo':
+        if (e.secure) d.ehloAfter = e.capabilities;
+        else d.ehloBefore = e.capabilities;
+        break;
+      case 'tls-verdict':
+        d.verdict = e.verdict;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `certificate: ${e.verdict.summary}${e.verdict.required === 'nothing' ? ' (not required by the policy)' : e.verdict.passed ? '' : ' (required by the policy: refused)'}` });
+        break;
+      case 'client-outcome':
+        d.outcome = e;
+        break;
       case 'session-end':
         this.#drafts.delete(e.session);
         this.#bus.emit({ type: 'record', record: build(d, e.at) });
@@ -126,6 +142,8 @@ export class RecordBuilder {
 }
 
 function resultOf(d: Draft): SessionResult {
+  // A sending peer's result is its policy's decision (smtp/sender.ts), e.g. refused after a failed handshake.
+  if (d.outcome) return d.outcome.result;
   if (d.failed) return 'handshake-failed';
   if (d.error) return 'error';
   if (d.refused) return 'refused';
@@ -179,5 +197,11 @@ function build(d: Draft, endAt: number): SessionRecord {
       totalMs: endAt - s.at,
     },
     transcript: d.transcript,
+    ...(d.outcome
+      ? { policyLabel: d.outcome.policyLabel, reason: d.outcome.reason, delivery: d.outcome.delivery, attempt: d.outcome.attempt, ...(d.outcome.attempts ? { attempts: d.outcome.attempts } : {}) }
+      : {}),
+    ...(d.ehloBefore || d.ehloAfter ? { ehlo: { ...(d.ehloBefore ? { beforeTls: d.ehloBefore } : {}), ...(d.ehloAfter ? { afterTls: d.ehloAfter } : {}) } } : {}),
+    ...(d.ehloBefore ? { authBeforeTls: d.ehloBefore.some((c) => /^AUTH\b/i.test(c)) } : {}),
+    ...(d.verdict ? { verification: d.verdict } : {}),
   };
 }

@@ -50,6 +50,47 @@ export interface TranscriptLine {
   readonly line: string;
 }
 
+/**
+ * The sending side's judgement of the server's certificate (client role). mxlab connects with
+ * verification off and decides itself, so the verdict is known even when the policy ignores it.
+ */
+export interface CertificateVerdict {
+  /** Trust anchors used: the `ca` given to the sender, or Node's default root store. */
+  readonly trust: 'given-ca' | 'default-store';
+  /** The chain validated against `trust` (OpenSSL's verification, at the sender profile's security level). */
+  readonly chainValid: boolean;
+  /** Node's code when it did not: CERT_HAS_EXPIRED, UNSPECIFIED, … */
+  readonly chainCode?: string;
+  /** Human reason, e.g. "CA signature digest algorithm too weak (md5WithRSAEncryption on CN=…)". */
+  readonly chainReason?: string;
+  /** Name the certificate was checked against (TlsDomain, else the host). */
+  readonly name: string;
+  readonly nameValid: boolean;
+  /** Why the name did not match (Node's ERR_TLS_CERT_ALTNAME_INVALID text). */
+  readonly nameReason?: string;
+  /** What the policy demanded: nothing (none/may/encrypt), chain (verify), chain-and-name (secure). */
+  readonly required: 'nothing' | 'chain' | 'chain-and-name';
+  /** The demand was met. */
+  readonly passed: boolean;
+  /** One line for tables: 'verified', 'name mismatch: …', the chain reason. */
+  readonly summary: string;
+}
+
+/** One connection of a delivery (client role); a `may` delivery whose handshake failed has two. */
+export interface DeliveryAttempt {
+  /** Session record id of that connection. */
+  readonly session: string;
+  /** 1-based. */
+  readonly attempt: number;
+  readonly result: SessionResult;
+  readonly reason: string;
+  /** TLS was allowed on this connection (false for the plaintext retry). */
+  readonly tlsAllowed: boolean;
+  readonly version?: string;
+  readonly cipher?: string;
+  readonly errorCode?: string;
+}
+
 export interface SessionRecord {
   /** Unique within the lab run. */
   readonly id: string;
@@ -106,4 +147,21 @@ export interface SessionRecord {
     readonly totalMs: number;
   };
   readonly transcript: readonly TranscriptLine[];
+  /* Client role (mxlab as the sending MTA) only: */
+  /** The policy in both vocabularies, e.g. 'encrypt (Exchange RequireTLS, EncryptionOnly)'. */
+  readonly policyLabel?: string;
+  /** Why the session ended as it did, e.g. '4.7.5 TLS is required, but was not offered by host …'. */
+  readonly reason?: string;
+  /** EHLO capabilities (keywords without the reply code; the greeting line left out), before and after TLS. */
+  readonly ehlo?: { readonly beforeTls?: readonly string[]; readonly afterTls?: readonly string[] };
+  /** AUTH was advertised on the plaintext connection, before any TLS (explicit only). */
+  readonly authBeforeTls?: boolean;
+  /** The server certificate's verdict (client role, when TLS was established). */
+  readonly verification?: CertificateVerdict;
+  /** Id shared by every connection of one delivery. */
+  readonly delivery?: string;
+  /** Which connection of the delivery this was (1-based). */
+  readonly attempt?: number;
+  /** Every connection of the delivery, on the record of the last one. */
+  readonly attempts?: readonly DeliveryAttempt[];
 }

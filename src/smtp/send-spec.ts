@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type tls from 'node:tls';
+import { compileProfile } from '../profiles/compile.js';
+import type { Profile } from '../profiles/profile.js';
+import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import type { CertificateVerdict } from '../record/session-record.js';
+import { UsageError } from '../usage-error.js';
+import { parseClientPolicy, type ClientPolicy, type ParsedClientPolicy } from './client-policy.js';
+
+export interface SendTimeouts {
+  /** TCP connection. @default 10000 */
+  readonly connectMs?: number;
+  /** The server's greeting; also each TLS handshake. @default 10000 */
+  readonly greetingMs?: number;
+  /** Silence after a command (EHLO, MAIL, DATA …). @default 30000 */
+  readonly commandMs?: number;
+  /** Hard limit on one connection, whatever happens in it. @default 120000 */
+  readonly totalMs?: number;
+}
+
+/** One delivery by mxlab's fake sending MTA (the library form of `mxlab send`). */
+export interface SendSpec {
+  /** Target as 'HOST:PORT' ('[::1]:25' for IPv6); or give host and port. */
+  readonly to?: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** Implicit TLS (SMTPS, port 465): the handshake comes first. @default false (STARTTLS) */
+  readonly implicit?: boolean;
+  /** none|may|encrypt|verify|secure, or the Exchange / Cisco ESA words (client-policy.ts). @default 'may' */
+  readonly policy?: ClientPolicy | string;
+  /** The sender's TLS personality from the catalogue (`tls10-only`, `exchange-2019-ecdhe` …). @default 'modern' */
+  readonly profile?: string | Profile;
+  readonly overrides?: ProfileOverrides;
+  /** Name the certificate must carry under `secure` (Exchange TlsDomain); also the SNI. @default the host */
+  readonly tlsDomain?: string;
+  /** Trust anchors (PEM), used instead of Node's default root store for `verify`/`secure` and the verdict. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Envelope sender. @default 'mxlab@client.mxlab.test' */
+  readonly from?: string;
+  /** Envelope recipients. @default 'postmaster@mxlab.test' */
+  readonly rcpt?: string | readonly string[];
+  /** The whole message (headers and body) as sent after DATA. */
+  readonly data?: string | Buffer;
+  /** Body text: mxlab adds From, To, Subject, Date and Message-ID. Ignored when `data` is given. */
+  readonly body?: string;
+  readonly subject?: string;
+  /** EHLO name. @default 'client.mxlab.test' */
+  readonly helo?: string;
+  /** Peer name in events and records. @default 'sender' */
+  readonly name?: string;
+  readonly timeouts?: SendTimeouts;
+}
+
+/** A validated SendSpec: everything the engine needs, nothing left to parse. */
+export interface SendPlan {
+  readonly peer: string;
+  readonly host: string;
+  readonly port: number;
+  readonly implicit: boolean;
+  readonly policy: ParsedClientPolicy;
+  readonly profile: Profile;
+  readonly tls: tls.ConnectionOptions;
+  readonly servername?: string;
+  /** Name the certificate is checked against. */
+  readonly verifyName: string;
+  readonly trust: CertificateVerdict['trust'];
+  readonly required: CertificateVerdict['required'];
+  readonly helo: string;
+  readonly from: string;
+  readonly rcpt: readonly string[];
+  readonly message: Buffer;
+  readonly timeouts: Required<SendTimeouts>;
+}
+
+const DEFAULT_TIMEOUTS: Required<SendTimeouts> = { connectMs: 10000, greetingMs: 10000, commandMs: 30000, totalMs: 120000 };
+
+/** 'host:port', '[v6]:port'. */
+export function parseTarget(value: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]\s]+):(\d+)$/.exec(value);
+  if (!m) throw new UsageError(`--to: got "${value}", want HOST:PORT (e.g. mx.example.net:25, [::1]:25)`);
+  return { host: m[1]!, port: checkPort('--to', Number(m[2])) };
+}
+
+function checkPort(what: string, port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${what}: port ${port} is not between 1 and 65535`);
+  return port;
+}
+
+function checkAddress(what: string, address: string): string {
+  if (/[\r\n<>\s]/.test(address) || !address.includes('@')) throw new UsageError(`${what}: "${address}" is not a mail address`);
+  return address;
+}
+
+function checkTimeout(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`timeouts.${name}: got ${value}, want a positive number of milliseconds`);
+  return value;
+}
+
+function caList(ca: SendSpec['ca']): (string | Buffer)[] | undefined {
+  if (ca === undefined) return undefined;
+  const list = Array.isArray(ca) ? [...(ca as readonly (string | Buffer)[])] : [ca as string | Buffer];
+  for (const item of list) {
+    if (!String(item).includes('-----BEGIN CERTIFICATE-----')) throw new UsageError('--ca: no PEM certificate ("-----BEGIN CERTIFICATE-----") in the trust anchors given');
+  }
+  return list;
+}
+
+/** RFC 5322 message with the headers a receiving MTA expects. */
+function composeMessage(o: { from: string; rcpt: readonly string[]; subject: string; body: string; helo: string }): Buffer {
+  const body = o.body.replace(/\r?\n/g, '\r\n');
+  const headers = [
+    `From: <${o.from}>`,
+    `To: ${o.rcpt.map((r) => `<${r}>`).join(', ')}`,
+    `Subject: ${o.subject.replace(/[\r\n]+/g, ' ')}`,
+    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: <${randomBytes(8).toString('hex')}@${o.helo}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'X-Mailer: mxlab',
+  ];
+  return Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}${body.endsWith('\r\n') ? '' : '\r\n'}`);
+}
+
+/** Validates a SendSpec (UsageError on bad input) and compiles the sender's TLS personality. */
+export function planDelivery(spec: SendSpec): SendPlan {
+  let target: { host: string; port: number };
+  if (spec.to !== undefined) target = parseTarget(spec.to);
+  else if (spec.host && spec.port !== undefined) target = { host: spec.host, port: checkPort('port', spec.port) };
+  else throw new UsageError('send: no target; give to: "HOST:PORT" (or host and port)');
+  const policy = parseClientPolicy(spec.policy ?? 'may');
+  const implicit = spec.implicit ?? false;
+  if (implicit && policy.policy === 'none') throw new UsageError('--policy none cannot be combined with --implicit: an implicit-TLS (SMTPS) port has no plaintext');
+  const profile = typeof spec.profile === 'object' ? spec.profile : resolveProfile(spec.profile ?? 'modern', spec.overrides);
+  const compiled = compileProfile(profile);
+  const ca = caList(spec.ca);
+  const tlsDomain = spec.tlsDomain?.trim() || undefined;
+  if (tlsDomain && !/^[A-Za-z0-9.*-]+$/.test(tlsDomain)) throw new UsageError(`--tls-domain: "${spec.tlsDomain}" is not a host name`);
+  const servername = tlsDomain ?? (net.isIP(target.host) ? undefined : target.host);
+  const helo = spec.helo ?? 'client.mxlab.test';
+  if (/[\s<>]/.test(helo)) throw new UsageError(`--helo: "${helo}" is not a host name`);
+  const from = checkAddress('--from', spec.from ?? 'mxlab@client.mxlab.test');
+  const rcpt = (spec.rcpt === undefined ? ['postmaster@mxlab.test'] : typeof spec.rcpt === 'string' ? [spec.rcpt] : [...spec.rcpt]).map((r) => checkAddress('--rcpt', r));
+  if (!rcpt.length) throw new UsageError('--rcpt: no recipient');
+  const message = spec.data !== undefined
+    ? Buffer.isBuffer(spec.data) ? spec.data : Buffer.from(spec.data)
+    : composeMessage({ from, rcpt, helo, subject: spec.subject ?? `mxlab test (profile ${profile.name}, policy ${policy.label})`, body: spec.body ?? 'This is a test message from mxlab.\r\n' });
+  const t = spec.timeouts ?? {};
+  const timeouts = {
+    connectMs: checkTimeout('connectMs', t.connectMs, DEFAULT_TIMEOUTS.connectMs),
+    greetingMs: checkTimeout('greetingMs', t.greetingMs, DEFAULT_TIMEOUTS.greetingMs),
+    commandMs: checkTimeout('commandMs', t.commandMs, DEFAULT_TIMEOUTS.commandMs),
+    totalMs: checkTimeout('totalMs', t.totalMs, DEFAULT_TIMEOUTS.totalMs),
+  };
+  const tlsOptions: tls.ConnectionOptions = {
+    minVersion: compiled.minVersion,
+    maxVersion: compiled.maxVersion,
+    ...(compiled.ciphers ? { ciphers: compiled.ciphers } : {}),
+    ...(compiled.ecdhCurve ? { ecdhCurve: compiled.ecdhCurve } : {}),
+    // mxlab decides about the certificate itself (tls/verify-peer.ts), after the handshake, so that
+    // the verdict is recorded whatever the policy: `authorized` then speaks of the chain alone.
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
+    ...(ca ? { ca } : {}),
+    ...(servername ? { servername } : {}),
+  };
+  const p = policy.policy;
+  return {
+    peer: spec.name ?? 'sender',
+    host: target.host,
+    port: target.port,
+    implicit,
+    policy,
+    profile,
+    tls: tlsOptions,
+    ...(servername ? { servername } : {}),
+    verifyName: tlsDomain ?? target.host,
+    trust: ca ? 'given-ca' : 'default-store',
+    required: p === 'secure' ? 'chain-and-name' : p === 'verify' ? 'chain' : 'nothing',
+    helo,
+    from,
+    rcpt,
+    message,
+    timeouts,
+  };
+}

@@ -1,0 +1,483 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { EventBus } from '../lab/event-bus.js';
+import type { LabEvent } from '../lab/events.js';
+import { RecordBuilder } from '../record/builder.js';
+import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../record/session-record.js';
+import { alertFromError } from '../tls/alert-from-error.js';
+import { cipherInfo } from '../tls/describe-session.js';
+import { clientKeyExchange } from '../tls/key-exchange.js';
+import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
+import { requiresTls } from './client-policy.js';
+import { planDelivery, type SendPlan, type SendSpec } from './send-spec.js';
+
+export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from './send-spec.js';
+
+/**
+ * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (FIELD-NOTES: Postfix
+ * `smtp_tls_security_level`, Exchange send connector, Cisco ESA destination controls) is decided
+ * here, because nodemailer never falls back after a failed handshake (TECH-NOTES). One delivery is one
+ * or two connections; each emits the lab events a receiver would (role 'client') and so gets its own
+ * session record from the one RecordBuilder.
+ */
+
+/** The error shape SMTPConnection reports (nodemailer's NodemailerError plus what OpenSSL adds). */
+interface SmtpError extends Error {
+  code?: string;
+  originalCode?: string;
+  response?: string;
+  responseCode?: number;
+  command?: string;
+  timeoutType?: string;
+  /** OpenSSL's short reason, e.g. 'tlsv1 alert protocol version'. */
+  reason?: string;
+}
+
+/** What SMTPConnection keeps that the policy engine reads (public or documented in its d.ts). */
+type Connection = SMTPConnection & { upgrading?: boolean; secure: boolean; _socket: net.Socket | false | null };
+
+interface AttemptResult {
+  readonly record: SessionRecord;
+  readonly summary: DeliveryAttempt;
+  /** `may` after a failed STARTTLS handshake: deliver again without TLS on a new connection. */
+  readonly fallback: boolean;
+}
+
+let deliveryCounter = 0;
+
+/**
+ * Delivers one message under a policy and returns the record of the last connection (with `attempts`
+ * listing every connection of the delivery). The bus must have a RecordBuilder on it (a Lab's has);
+ * bad input rejects with a UsageError before anything is sent.
+ */
+export async function deliver(spec: SendSpec, bus: EventBus): Promise<SessionRecord> {
+  const plan = planDelivery(spec);
+  const delivery = `${plan.peer}-${++deliveryCounter}`;
+  const first = await new Attempt(plan, bus, delivery, 1, true, []).run();
+  if (!first.fallback) return first.record;
+  const second = await new Attempt(plan, bus, delivery, 2, false, [first.summary]).run();
+  return second.record;
+}
+
+/** The same without a lab: a private event bus and record builder (no run folder, no sessions.jsonl). */
+export async function sendOnce(spec: SendSpec): Promise<SessionRecord> {
+  const bus = new EventBus();
+  const builder = new RecordBuilder(bus);
+  try {
+    return await deliver(spec, bus);
+  } finally {
+    builder.close();
+  }
+}
+
+const firstWord = (line: string): string => (line.split(/\s+/)[0] ?? '').toUpperCase();
+
+class Attempt {
+  readonly #plan: SendPlan;
+  readonly #bus: EventBus;
+  readonly #id: string;
+  readonly #delivery: string;
+  readonly #number: number;
+  readonly #tlsAllowed: boolean;
+  readonly #previous: readonly DeliveryAttempt[];
+  readonly #startedAt = Date.now();
+  #started = false;
+  #finished = false;
+  #socket?: net.Socket;
+  #conn?: Connection;
+  #watchdog?: NodeJS.Timeout;
+  #resolve!: (r: AttemptResult) => void;
+  #reject!: (e: Error) => void;
+  #record?: SessionRecord;
+  #unsubscribe?: () => void;
+  // What happened, in order:
+  #greeted = false;
+  #lastCommand = '';
+  /** Commands sent and not answered yet, oldest first (PIPELINING sends MAIL, RCPT and DATA at once). */
+  readonly #pending: string[] = [];
+  #startTlsOffered?: boolean;
+  #startTlsRefused?: string;
+  #handshaking = false;
+  #tls?: { version: string; cipher: string };
+  #verdict?: CertificateVerdict;
+  #refusal?: string;
+  #serverRefusal?: string;
+  #delivered?: string;
+  #handshakeError?: SmtpError;
+  #failure?: SmtpError;
+
+  constructor(plan: SendPlan, bus: EventBus, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[]) {
+    this.#plan = plan;
+    this.#bus = bus;
+    this.#delivery = delivery;
+    this.#id = `${delivery}.${attempt}`;
+    this.#number = attempt;
+    this.#tlsAllowed = tlsAllowed;
+    this.#previous = previous;
+  }
+
+  run(): Promise<AttemptResult> {
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#unsubscribe = this.#bus.on('record', ({ record }) => {
+        if (record.id === this.#id) this.#record = record;
+      });
+      this.#watchdog = setTimeout(() => this.#abort(Object.assign(new Error(`no outcome within ${this.#plan.timeouts.totalMs} ms (timeouts.totalMs)`), { code: 'ETIMEDOUT', timeoutType: 'TOTAL_TIMEOUT' })), this.#plan.timeouts.totalMs);
+      this.#connect();
+    });
+  }
+
+  #emit(event: LabEvent): void {
+    this.#bus.emit(event);
+  }
+
+  #start(socket?: net.Socket): void {
+    if (this.#started) return;
+    this.#started = true;
+    const p = this.#plan;
+    this.#emit({
+      type: 'session-start', session: this.#id, peer: p.peer, role: 'client', protocol: 'smtp', tlsMode: p.implicit ? 'implicit' : 'explicit',
+      profile: p.profile.name, policy: p.policy.policy,
+      local: { address: socket?.localAddress ?? '', port: socket?.localPort ?? 0 },
+      remote: { address: socket?.remoteAddress ?? p.host, port: socket?.remotePort ?? p.port },
+      at: this.#startedAt,
+    });
+  }
+
+  /** TCP ourselves: a refused or unreachable target is told apart from an SMTP failure, and the record has both addresses. */
+  #connect(): void {
+    const p = this.#plan;
+    const socket = net.connect({ host: p.host, port: p.port });
+    this.#socket = socket;
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`no TCP connection within ${p.timeouts.connectMs} ms`), { code: 'ETIMEDOUT', timeoutType: 'CONNECT_TIMEOUT' })), p.timeouts.connectMs);
+    const early = (err: SmtpError): void => {
+      clearTimeout(timer);
+      this.#failure ??= err;
+      this.#finish();
+    };
+    socket.once('error', early);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', early);
+      this.#start(socket);
+      this.#smtp(socket);
+    });
+  }
+
+  #smtp(socket: net.Socket): void {
+    const p = this.#plan;
+    const t = p.timeouts;
+    const log = (entry: { tnx?: string } | undefined, message?: unknown): void => {
+      this.#checkEstablished();
+      if (typeof message !== 'string' || !entry) return;
+      if (entry.tnx === 'client') this.#clientLine(message);
+      else if (entry.tnx === 'server') this.#serverReply(message);
+    };
+    const logger = { trace: log, debug: log, info: log, warn: log, error: log, fatal: log };
+    const conn = new SMTPConnection({
+      host: p.host,
+      port: p.port,
+      connection: socket,
+      secure: p.implicit,
+      ...(p.servername ? { servername: p.servername } : {}),
+      name: p.helo,
+      // none, and the plaintext retry of `may`: never STARTTLS. `may`: a refused STARTTLS (454) goes on
+      // in plaintext on the same connection. encrypt/verify/secure: a 454 is an error; no STARTTLS offered
+      // is decided in #ready, where nothing but EHLO has been said.
+      ignoreTLS: p.policy.policy === 'none' || !this.#tlsAllowed,
+      opportunisticTLS: p.policy.policy === 'may',
+      requireTLS: false,
+      tls: p.tls,
+      connectionTimeout: 3 * t.greetingMs,
+      greetingTimeout: t.greetingMs,
+      socketTimeout: t.commandMs,
+      socketCloseTimeout: 2000,
+      logger,
+      // Commands and replies only (debug would log the whole message too).
+      transactionLog: true,
+    }) as Connection;
+    this.#conn = conn;
+    if (p.implicit) this.#handshaking = true;
+    conn.on('error', (err: SmtpError) => this.#onError(err));
+    conn.once('end', () => this.#finish());
+    conn.connect((err?: SmtpError) => {
+      if (err) this.#onError(err);
+      else this.#ready();
+    });
+  }
+
+  #clientLine(line: string): void {
+    this.#lastCommand = line;
+    this.#pending.push(line);
+    this.#emit({ type: 'line', session: this.#id, dir: 'C', line, at: Date.now() });
+    const helo = /^(?:EHLO|HELO|LHLO)\s+(\S+)/i.exec(line);
+    if (helo) this.#emit({ type: 'helo', session: this.#id, name: helo[1]! });
+  }
+
+  #serverReply(reply: string): void {
+    const at = Date.now();
+    const lines = reply.split(/\r?\n/).filter((l) => l.length);
+    for (const line of lines) this.#emit({ type: 'line', session: this.#id, dir: 'S', line, at });
+    if (!this.#greeted) {
+      this.#greeted = true;
+      return;
+    }
+    const verb = firstWord(this.#pending.shift() ?? '');
+    const ok = /^2\d\d/.test(lines[0] ?? '');
+    if ((verb === 'EHLO' || verb === 'LHLO') && ok) {
+      const capabilities = lines.slice(1).map((l) => l.replace(/^\d{3}[ -]/, '').trim());
+      const secure = this.#tls !== undefined;
+      this.#emit({ type: 'ehlo', session: this.#id, secure, capabilities, at });
+      if (!secure && !this.#plan.implicit) {
+        this.#startTlsOffered = capabilities.some((c) => /^STARTTLS\b/i.test(c));
+        this.#emit({ type: 'starttls-offered', session: this.#id, offered: this.#startTlsOffered });
+      }
+    } else if (verb === 'STARTTLS') {
+      if (ok) {
+        this.#handshaking = true;
+        this.#emit({ type: 'starttls', session: this.#id, at });
+      } else {
+        this.#startTlsRefused = lines.join(' / ');
+      }
+    }
+  }
+
+  /** Called from every log call: the first one after the handshake sees the finished TLS socket. */
+  #checkEstablished(): void {
+    const conn = this.#conn;
+    if (this.#tls || !conn || conn.upgrading) return;
+    const socket = conn._socket;
+    if (!(socket instanceof tls.TLSSocket)) return;
+    const version = socket.getProtocol();
+    if (!version) return;
+    const p = this.#plan;
+    const cipher = cipherInfo(socket);
+    this.#tls = { version, cipher: cipher.openssl };
+    this.#handshaking = false;
+    const { summaries, leaf } = peerChain(socket);
+    const at = Date.now();
+    this.#emit({
+      type: 'tls-established', session: this.#id, version, cipher,
+      keyExchange: clientKeyExchange(version, cipher.iana, socket.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
+      chain: summaries,
+      ...(p.servername ? { sni: p.servername } : {}),
+      at,
+    });
+    this.#verdict = certificateVerdict({ socket, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
+    this.#emit({ type: 'tls-verdict', session: this.#id, verdict: this.#verdict, at });
+  }
+
+  /** The SMTP session is set up (greeting, EHLO, STARTTLS and EHLO again when it came to that). */
+  #ready(): void {
+    this.#checkEstablished();
+    const conn = this.#conn!;
+    const p = this.#plan;
+    const host = `${p.host}[${this.#socket?.remoteAddress ?? p.host}]`;
+    if (this.#tls) {
+      const v = this.#verdict;
+      if (v && !v.passed) {
+        // Postfix's words: "Server certificate not trusted" (chain) / "not verified" (name, level secure).
+        this.#refusal = !v.chainValid
+          ? `4.7.5 Server certificate not trusted: ${v.chainReason ?? v.summary} (host ${host}, policy ${p.policy.label})`
+          : `4.7.5 Server certificate not verified: name mismatch: ${v.nameReason} (policy ${p.policy.label})`;
+        conn.quit();
+        return;
+      }
+    } else if (this.#tlsAllowed && requiresTls(p.policy.policy)) {
+      this.#refusal = `4.7.5 TLS is required, but was not offered by host ${host} (policy ${p.policy.label}); nothing was sent in plaintext`;
+      conn.quit();
+      return;
+    }
+    conn.send({ from: p.from, to: [...p.rcpt] }, p.message, (err, info) => {
+      if (err) {
+        const e = err as SmtpError;
+        if (e.responseCode && !conn.destroyed) {
+          this.#serverRefusal = `${e.command ?? 'the message'} refused by the server: ${e.response}`;
+          // With PIPELINING the commands after a refused MAIL FROM get 503s; the first refusal is what decided.
+          this.#emit({ type: 'policy-refused', session: this.#id, reply: String(e.response) });
+          conn.quit();
+        } else {
+          this.#failure ??= e;
+        }
+        return;
+      }
+      const response = info.response ?? '';
+      const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response);
+      this.#delivered = response;
+      this.#emit({ type: 'message', session: this.#id, id: queued?.[1] ?? '', from: p.from, to: info.accepted ?? [...p.rcpt], size: info.messageSize ?? p.message.length, reply: response });
+      conn.quit();
+    });
+  }
+
+  #onError(err: SmtpError): void {
+    const conn = this.#conn;
+    if (conn?.upgrading || (this.#handshaking && !this.#tls)) {
+      this.#handshakeError ??= err;
+      return;
+    }
+    // encrypt/verify/secure: STARTTLS answered with 454 or another refusal.
+    if (err.code === 'ETLS' && err.command === 'STARTTLS' && err.response) {
+      this.#startTlsRefused ??= err.response;
+      const p = this.#plan;
+      this.#refusal ??= `4.7.5 TLS is required, but host ${p.host}[${this.#socket?.remoteAddress ?? p.host}] refused to start TLS: ${err.response} (policy ${p.policy.label}); nothing was sent in plaintext`;
+      return;
+    }
+    this.#failure ??= err;
+  }
+
+  #abort(err: SmtpError): void {
+    if (this.#finished) return;
+    this.#failure ??= err;
+    if (this.#conn) this.#conn.close();
+    else this.#socket?.destroy();
+    // close() emits 'end' once; a connection already gone will not, so finish here too.
+    setImmediate(() => this.#finish());
+  }
+
+  /** Where in the dialogue the session is, for reasons: `before replying to "EHLO x"`, `after "DATA"`. */
+  #where(): string {
+    const mask = (line: string): string => line.replace(/^(AUTH\s+\S+)\s+.*/i, '$1 …');
+    const waiting = this.#pending[0];
+    if (waiting) return `before replying to "${mask(waiting)}"`;
+    if (this.#lastCommand) return `after "${mask(this.#lastCommand)}"`;
+    return this.#greeted ? 'after its greeting' : 'before its greeting';
+  }
+
+  #failureReason(err: SmtpError): string {
+    const p = this.#plan;
+    const code = err.originalCode ?? err.code;
+    switch (err.timeoutType) {
+      case 'CONNECT_TIMEOUT':
+        return this.#started ? `the SMTP session was not set up within ${3 * p.timeouts.greetingMs} ms` : `no TCP connection to ${p.host}:${p.port} within ${p.timeouts.connectMs} ms`;
+      case 'GREETING_TIMEOUT':
+        return `no SMTP greeting from ${p.host}:${p.port} within ${p.timeouts.greetingMs} ms`;
+      case 'SOCKET_TIMEOUT':
+        // The idle timer runs from the start too: with commandMs <= greetingMs it is the one that fires.
+        if (!this.#greeted) return `no SMTP greeting from ${p.host}:${p.port} within ${Math.min(p.timeouts.greetingMs, p.timeouts.commandMs)} ms`;
+        return `the server went silent for ${p.timeouts.commandMs} ms ${this.#where()}`;
+      case 'TOTAL_TIMEOUT':
+        return err.message;
+      default:
+        break;
+    }
+    switch (code) {
+      case 'ECONNREFUSED':
+        return `connection refused by ${p.host}:${p.port} (nothing listens there)`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `cannot resolve ${p.host} (${code})`;
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return `${p.host}:${p.port} is unreachable (${code})`;
+      case 'ECONNRESET':
+      case 'EPIPE':
+        return `connection reset by the server ${this.#where()}`;
+      case 'ECONNECTION':
+        return /closed unexpectedly/i.test(err.message) ? `the server closed the connection ${this.#where()}${err.response ? `: ${err.response}` : ''}` : err.message;
+      case 'EPROTOCOL':
+        if (/^Invalid greeting/i.test(err.message)) return `not an SMTP greeting from ${p.host}:${p.port}: "${err.response ?? ''}"`;
+        if (/^Unexpected Response/i.test(err.message)) return `unexpected reply ${this.#where()}: "${err.response ?? ''}"`;
+        return `protocol error ${this.#where()}: ${err.message}`;
+      default:
+        return `${err.message}${code ? ` (${code})` : ''}`;
+    }
+  }
+
+  #plaintextReason(): string {
+    const p = this.#plan;
+    if (p.policy.policy === 'none') return `policy ${p.policy.label}: STARTTLS not used${this.#startTlsOffered ? ' although the server offered it' : ''}; delivered in plaintext`;
+    if (this.#startTlsRefused) return `the server refused STARTTLS (${this.#startTlsRefused}); delivered in plaintext on the same connection (policy ${p.policy.label})`;
+    return `STARTTLS not offered by the server; delivered in plaintext (policy ${p.policy.label})`;
+  }
+
+  /** Turns what happened into the policy's outcome, emits the last events and hands back the record. */
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#watchdog);
+    this.#start(this.#socket);
+    const p = this.#plan;
+    const id = this.#id;
+    let result: SessionResult;
+    let reason: string;
+    let fallback = false;
+    let errorCode: string | undefined;
+    if (this.#refusal) {
+      result = 'refused';
+      reason = this.#refusal;
+    } else if (this.#delivered !== undefined) {
+      if (this.#tls) {
+        result = 'tls';
+        reason = `delivered over ${this.#tls.version} with ${this.#tls.cipher}; certificate: ${this.#verdict?.summary ?? 'not examined'}${this.#verdict?.required === 'nothing' ? ' (not required)' : ''}`;
+      } else if (this.#previous.length) {
+        result = 'downgraded';
+        const first = this.#previous[0]!;
+        reason = `delivered in plaintext on a new connection after the TLS handshake failed on connection ${first.attempt} (${first.errorCode ?? first.reason}); policy ${p.policy.label}`;
+      } else {
+        result = 'plaintext';
+        reason = this.#plaintextReason();
+      }
+    } else if (this.#serverRefusal) {
+      result = 'refused';
+      reason = this.#serverRefusal;
+    } else if (this.#handshakeError) {
+      const err = this.#handshakeError;
+      const timedOut = err.timeoutType === 'UPGRADE_TIMEOUT';
+      const closed = !timedOut && err.code === 'ETLS' && !err.originalCode;
+      const code = timedOut ? 'ERR_TLS_HANDSHAKE_TIMEOUT' : closed ? 'ECONNRESET' : (err.originalCode ?? err.code);
+      const message = timedOut
+        ? `TLS handshake not finished within ${p.timeouts.greetingMs} ms`
+        : closed
+          ? 'the server closed the connection during the TLS handshake'
+          : (err.reason ?? err.message);
+      errorCode = code;
+      const alert = alertFromError(code);
+      this.#emit({ type: 'tls-failed', session: id, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() });
+      const detail = `${code ? `${code}: ` : ''}${message}${alert ? ` (${alert.sent ? 'we sent' : 'the server sent'} alert ${alert.name})` : ''}`;
+      if (p.policy.policy === 'may' && !p.implicit) {
+        result = 'handshake-failed';
+        reason = `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
+        fallback = true;
+      } else if (requiresTls(p.policy.policy)) {
+        result = 'refused';
+        reason = `4.7.0 TLS handshake failed (${detail}); policy ${p.policy.label} sends nothing in plaintext`;
+      } else {
+        result = 'handshake-failed';
+        reason = `TLS handshake failed on an implicit-TLS port (${detail}); there is no plaintext to fall back to`;
+      }
+    } else {
+      const err: SmtpError = this.#failure ?? Object.assign(new Error('the connection ended before the message was sent'), { code: 'ECONNECTION' });
+      result = 'error';
+      reason = this.#failureReason(err);
+      errorCode = err.originalCode ?? err.code;
+      const current = this.#pending[0] ?? this.#lastCommand;
+      const stage = !this.#started || !this.#conn ? 'connect' : current ? (firstWord(current) === 'DATA' ? 'data' : 'command') : 'greeting';
+      this.#emit({ type: 'session-error', session: id, ...(errorCode ? { code: errorCode } : {}), message: reason, stage, at: Date.now() });
+    }
+    const summary: DeliveryAttempt = {
+      session: id,
+      attempt: this.#number,
+      result,
+      reason,
+      tlsAllowed: this.#tlsAllowed && p.policy.policy !== 'none',
+      ...(this.#tls ? { version: this.#tls.version, cipher: this.#tls.cipher } : {}),
+      ...(errorCode ? { errorCode } : {}),
+    };
+    // The policy's own 4.7.x decision is the session's deciding "reply" (what Postfix logs as the status text).
+    if (result === 'refused' && this.#serverRefusal === undefined) this.#emit({ type: 'policy-refused', session: id, reply: reason });
+    const attempts = [...this.#previous, summary];
+    this.#emit({
+      type: 'client-outcome', session: id, result, reason, policyLabel: p.policy.label, delivery: this.#delivery, attempt: this.#number,
+      attempts,
+    });
+    this.#emit({ type: 'session-end', session: id, at: Date.now() });
+    this.#unsubscribe?.();
+    if (!this.#record) {
+      this.#reject(new Error(`no session record for ${id}: the event bus has no RecordBuilder (use a Lab, or sendOnce())`));
+      return;
+    }
+    this.#resolve({ record: this.#record, summary, fallback });
+  }
+}
