@@ -27,6 +27,8 @@ interface ServeFlags {
   dhBits?: number;
   profileFile?: string;
   peer?: string[];
+  hideStarttls?: boolean;
+  refuseStarttls?: boolean;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -69,12 +71,20 @@ export function registerServe(program: Command): void {
     .option('--groups <list>', 'override the profile: key-exchange groups (X25519,P-256,…)', parseList)
     .option('--dh-bits <n>', 'override the profile: DH parameter size', parseInteger('--dh-bits', 512, 8192))
     .option('--profile-file <file>', 'override profile fields from a YAML/JSON file')
+    .option('--hide-starttls', 'quirk: leave STARTTLS out of the EHLO reply (the command still works)')
+    .option('--refuse-starttls', 'quirk: advertise STARTTLS but answer it with 454 4.7.0')
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .action(async (flags: ServeFlags) => {
       const format = parseFormat(flags.format);
+      const quirks = {
+        ...(flags.hideStarttls ? { hideStartTls: true } : {}),
+        ...(flags.refuseStarttls ? { refuseStartTls: true } : {}),
+      };
+      const fromFile = flags.profileFile ? readOverridesFile(flags.profileFile) : {};
       const overrides: ProfileOverrides = {
-        ...(flags.profileFile ? readOverridesFile(flags.profileFile) : {}),
+        ...fromFile,
+        ...(Object.keys(quirks).length ? { quirks: { ...fromFile.quirks, ...quirks } } : {}),
         ...(flags.minVersion ? { minVersion: flags.minVersion as ProfileOverrides['minVersion'] } : {}),
         ...(flags.maxVersion ? { maxVersion: flags.maxVersion as ProfileOverrides['maxVersion'] } : {}),
         ...(flags.ciphers ? { ciphers: flags.ciphers } : {}),

@@ -316,13 +316,17 @@ export class SmtpReceiver {
       }
     });
     if (state.tlsMode !== 'explicit') return;
+    if (this.#o.profile.quirks?.refuseStartTls) {
+      // Postfix's answer when it cannot load its key (`454 4.7.0 TLS not available due to local
+      // problem`): STARTTLS is advertised but refused, and the client must go on in plaintext or leave.
+      // smtp-server's own handler would already have sent its 220, so the command is answered here.
+      (c as unknown as { handler_STARTTLS: (command: Buffer, callback: () => void) => void }).handler_STARTTLS = (_command, callback) => {
+        originalSend(454, 'TLS not available due to local problem');
+        callback();
+      };
+    }
     const originalUpgrade = c.upgrade.bind(c);
     c.upgrade = (callback, secureCallback) => {
-      if (this.#o.profile.quirks?.refuseStartTls) {
-        // Postfix's wording when it cannot load its key: the client must go on in plaintext or leave.
-        originalSend(454, '4.7.0 TLS not available due to local problem');
-        return callback();
-      }
       this.#o.bus.emit({ type: 'starttls', session: state.id, at: Date.now() });
       state.tlsStarted = true;
       state.raw.unpipe(c._parser);
