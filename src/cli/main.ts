@@ -3,6 +3,7 @@ import { UsageError } from '../usage-error.js';
 import { registerCerts } from './certs.js';
 import { registerDefaultLab } from './default-lab.js';
 import { registerProfiles } from './profiles.js';
+import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 
 // Personalities such as dhe-1024 are weak on purpose; Node's warning about them is noise here.
@@ -20,12 +21,14 @@ async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `mxlab: ${s.slice(7)}` : s) });
   registerServe(program);
+  registerSend(program);
   registerDefaultLab(program);
   registerProfiles(program);
   registerCerts(program);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may have set a failing status (a delivery its policy refused).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;

@@ -50,7 +50,9 @@ export function cipherString(profile: Profile): string {
   const level = securityLevel(profile);
   // @SECLEVEL applies to the whole context. Node splits the string at ':' and sends names starting
   // with TLS_ to the TLS 1.3 list, so the level must stand alone, before them.
-  if (level !== 2) parts.push(`@SECLEVEL=${level}`);
+  // Level 2 is written out too: Node's bundled OpenSSL defaults to level 1, which would let a modern
+  // personality accept 1024-bit keys and SHA-1 chains that Debian's OpenSSL (level 2) refuses.
+  parts.push(`@SECLEVEL=${level}`);
   if (atLeast(max, 'TLSv1.3')) {
     for (const iana of profile.tls13Ciphers ?? DEFAULT_TLS13) {
       if (!suiteByIana(iana)?.tls13) throw new UsageError(`profile ${profile.name}: ${iana} is not a TLS 1.3 cipher suite (want ${DEFAULT_TLS13.join(', ')}, TLS_AES_128_CCM_SHA256 or TLS_AES_128_CCM_8_SHA256)`);

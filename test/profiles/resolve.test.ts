@@ -91,7 +91,7 @@ t.test('overrides', async (t) => {
   t.equal(securityLevel(dh), 1, '1024-bit DH: level 1');
 
   const ciphers = resolveProfile('modern', { ciphers: ['TLS_RSA_WITH_AES_128_CBC_SHA'], maxVersion: 'TLSv1.2' });
-  t.equal(cipherString(ciphers), 'AES128-SHA');
+  t.equal(cipherString(ciphers), 'AES128-SHA:@SECLEVEL=2');
 
   const quirks = resolveProfile('modern', { quirks: { hideStartTls: true } });
   t.equal(quirks.quirks?.hideStartTls, true);
@@ -107,10 +107,10 @@ t.test('compileProfile: cipher strings and security levels', async (t) => {
   const modern = compileProfile(resolveProfile('modern'));
   t.equal(
     modern.ciphers,
-    'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=2:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256',
     'modern: IANA names mapped to OpenSSL names, TLS 1.3 suites after',
   );
-  t.notMatch(modern.ciphers, /@SECLEVEL/, 'modern: default security level');
+  t.match(modern.ciphers, /:@SECLEVEL=2:TLS_AES_256_GCM_SHA384/, 'modern: level 2 written out (Node defaults to 1)');
   t.equal(modern.minVersion, 'TLSv1.2');
   t.equal(modern.maxVersion, 'TLSv1.3');
   t.equal(modern.ecdhCurve, 'X25519:P-256:P-384');
@@ -128,7 +128,7 @@ t.test('compileProfile: cipher strings and security levels', async (t) => {
   t.match(compileProfile(resolveProfile('rsa-1024')).ciphers, /@SECLEVEL=[01]/, 'rsa-1024: below level 2');
   t.match(compileProfile(resolveProfile('dhe-1024')).ciphers, /^DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1$/, 'dhe-1024: SECLEVEL=1');
   t.match(compileProfile(resolveProfile('dhe-1024+md5-chain')).ciphers, /@SECLEVEL=0$/, 'dhe-1024+md5-chain: the chain pulls it to 0');
-  t.notMatch(compileProfile(resolveProfile('dhe-only')).ciphers, /@SECLEVEL/, 'dhe-only: default level');
+  t.match(compileProfile(resolveProfile('dhe-only')).ciphers, /@SECLEVEL=2$/, 'dhe-only: level 2');
   t.equal(securityLevel(resolveProfile('modern', { securityLevel: 1 })), 1, 'explicit level wins');
 
   for (const p of CATALOGUE) {

@@ -1,0 +1,57 @@
+import { findProfile } from '../profiles/resolve.js';
+import type { SessionRecord } from '../record/session-record.js';
+
+/** The verdict as the policy saw it: not checked (none/may/encrypt), passed, or what failed. */
+function verdictText(v: NonNullable<SessionRecord['verification']>): string {
+  if (v.required === 'nothing') return `not required by the policy (${v.summary})`;
+  return `${v.passed ? 'passed' : 'FAILED'} ${v.required === 'chain' ? 'chain check' : 'chain and name check'}: ${v.summary}`;
+}
+
+const field = (name: string, value: string | undefined): string => (value ? `  ${name.padEnd(14)}${value}\n` : '');
+
+/** What `mxlab send` prints for one delivery: the outcome first, then the evidence. */
+export function renderDelivery(r: SessionRecord): string {
+  let out = `${r.result.toUpperCase()}  ${r.remote.address}:${r.remote.port} (${r.tlsMode === 'implicit' ? 'implicit TLS' : 'STARTTLS'})\n`;
+  out += field('reason', r.reason ?? r.error?.message);
+  out += field('policy', r.policyLabel ?? r.policy);
+  out += field('profile', r.profile);
+  out += field('reply', r.reply);
+  if (r.version) {
+    const kx = r.keyExchange ? ` ${r.keyExchange.type}${r.keyExchange.group ? ` ${r.keyExchange.group}` : ''}${r.keyExchange.bits ? ` ${r.keyExchange.bits} bits` : ''}` : '';
+    out += field('negotiated', `${r.version} ${r.cipher?.openssl ?? ''} (${r.cipher?.iana ?? ''}, ${r.cipher?.bits ?? 0} bits)${kx}`);
+  }
+  if (r.error?.alert) out += field('alert', `${r.error.alert.name} (${r.error.alert.code}) ${r.error.alert.sent ? 'sent' : 'received'}`);
+  if (r.verification) out += field('certificate', verdictText(r.verification));
+  for (const [i, c] of (r.chain ?? []).entries()) {
+    out += field(i === 0 ? 'chain' : '', `${i}: ${c.subject}  [${c.signatureAlgorithm}, ${c.key}, until ${c.notAfter.slice(0, 10)}]`);
+  }
+  if (r.ehlo?.beforeTls) out += field('EHLO (plain)', r.ehlo.beforeTls.join(' '));
+  if (r.ehlo?.afterTls) out += field('EHLO (TLS)', r.ehlo.afterTls.join(' '));
+  if (r.authBeforeTls !== undefined) out += field('AUTH pre-TLS', r.authBeforeTls ? 'offered (credentials could be sent in the clear)' : 'not offered');
+  for (const a of r.attempts ?? []) {
+    out += field(a.attempt === 1 ? 'attempts' : '', `#${a.attempt} ${a.tlsAllowed ? 'TLS allowed' : 'plaintext retry'}: ${a.result}${a.version ? ` ${a.version} ${a.cipher ?? ''}` : ''} — ${a.reason}`);
+  }
+  for (const m of r.messages) out += field('delivered', `${m.id} ${m.from} → ${m.to.join(', ')} (${m.size} bytes)`);
+  return out;
+}
+
+const COLS = [['PROFILE', 24], ['RESULT', 17], ['VERSION', 9], ['CIPHER', 31], ['CERTIFICATE', 0]] as const;
+const cell = (s: string, w: number): string => (w === 0 ? s : s.length >= w ? `${s.slice(0, w - 2)}… ` : s.padEnd(w));
+
+/** `mxlab send --matrix`: "which peers can reach my server, and how?" — one row per sender profile. */
+export function renderMatrix(records: readonly SessionRecord[], profiles: readonly string[], meta: { target: string; policy: string; wallMs: number; jobs: number }): string {
+  let out = `sender matrix → ${meta.target}, policy ${meta.policy}\n`;
+  out += COLS.map(([h, w]) => cell(h, w)).join('').trimEnd() + '\n';
+  records.forEach((r, i) => {
+    const name = profiles[i]!;
+    const certOnly = findProfile(name)?.kind === 'cert';
+    const verdict = r.verification ? verdictText(r.verification) : r.reason ?? r.error?.message ?? '';
+    const row = [name + (certOnly ? '*' : ''), r.result, r.version ?? '-', r.cipher?.openssl ?? '-', verdict];
+    out += row.map((c, j) => cell(c, COLS[j]![1])).join('').trimEnd() + '\n';
+  });
+  const byResult = new Map<string, number>();
+  for (const r of records) byResult.set(r.result, (byResult.get(r.result) ?? 0) + 1);
+  out += `* certificate personality: a sender presents no certificate, so it sends with modern TLS settings\n`;
+  out += `${records.length} senders (${[...byResult].map(([k, v]) => `${v} ${k}`).join(', ')}) in ${(meta.wallMs / 1000).toFixed(2)} s, ${meta.jobs} at a time\n`;
+  return out;
+}
