@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Lab } from '../lab/lab.js';
 import { CATALOGUE } from '../profiles/catalogue.js';
+import type { TlsVersion } from '../profiles/profile.js';
 import { resolveProfile } from '../profiles/resolve.js';
 import type { SessionRecord } from '../record/session-record.js';
 import { parseClientPolicy } from '../smtp/client-policy.js';
@@ -19,6 +20,10 @@ interface SendFlags {
   requireTls?: boolean;
   tlsAuthLevel?: string;
   profile: string;
+  ciphers?: string[];
+  minVersion?: string;
+  maxVersion?: string;
+  groups?: string[];
   tlsDomain?: string;
   ca?: string;
   from?: string;
@@ -79,6 +84,12 @@ function specFrom(flags: SendFlags, profile: string): SendSpec {
     implicit: !!flags.implicit,
     policy: policyFrom(flags),
     profile,
+    overrides: {
+      ...(flags.ciphers ? { ciphers: flags.ciphers } : {}),
+      ...(flags.minVersion ? { minVersion: flags.minVersion as TlsVersion } : {}),
+      ...(flags.maxVersion ? { maxVersion: flags.maxVersion as TlsVersion } : {}),
+      ...(flags.groups ? { groups: flags.groups } : {}),
+    },
     name: `send-${profile}`,
     ...(flags.tlsDomain ? { tlsDomain: flags.tlsDomain } : {}),
     ...(ca ? { ca } : {}),
@@ -122,6 +133,10 @@ export function registerSend(program: Command): void {
     .option('--require-tls', 'Exchange: RequireTLS = true (policy encrypt)')
     .option('--tls-auth-level <level>', 'Exchange: TlsAuthLevel EncryptionOnly | CertificateValidation | DomainValidation (with --require-tls)')
     .option('--profile <name>', "the sender's TLS personality", 'modern')
+    .option('--ciphers <list>', "override the sender profile: TLS ≤1.2 suites, IANA names, comma-separated", parseList)
+    .option('--min-version <v>', 'override the sender profile: lowest TLS version')
+    .option('--max-version <v>', 'override the sender profile: highest TLS version')
+    .option('--groups <list>', 'override the sender profile: key-exchange groups', parseList)
     .option('--tls-domain <name>', 'name the certificate must carry under secure (Exchange TlsDomain); also sent as SNI')
     .option('--ca <file>', 'trust anchors (PEM) for verify/secure instead of the system store, e.g. from mxlab certs --export-ca')
     .option('--from <addr>', 'envelope sender')
