@@ -20,7 +20,7 @@ import tls from 'node:tls';
 import { getChain } from '../dist/certs/factory.js';
 import { Lab } from '../dist/lab/lab.js';
 import { compileProfile } from '../dist/profiles/compile.js';
-import { findProfile } from '../dist/profiles/resolve.js';
+import { chainName, findProfile } from '../dist/profiles/resolve.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PROJECT = join(HERE, '..');
@@ -350,7 +350,7 @@ async function main() {
   // --- servers ---
   const profile = findProfile('modern');
   if (!profile) throw new Error('profile "modern" not found');
-  const material = await getChain(profile.chain, { dir: CERTS_DIR, name: 'modern' });
+  const material = await getChain(profile.chain, { dir: CERTS_DIR, name: chainName(profile) });
   const options = compileProfile(profile);
 
   const runDir = mkdtempSync(join(os.tmpdir(), 'mxlab-bench-'));
