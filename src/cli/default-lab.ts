@@ -5,19 +5,22 @@ import { parseFormat } from './printer.js';
 import { serveLab } from './serve.js';
 
 /**
- * `mxlab lab` (what `npm start` runs): one receiver per built-in profile, STARTTLS on consecutive
- * ports from --base-port and SMTPS on consecutive ports from --base-port + 100.
+ * `mxlab lab` (what `npm start` runs): per built-in profile one SMTP receiver and one IMAP and one
+ * POP3 server, on consecutive ports in blocks of 100 from --base-port: SMTP (STARTTLS) +0, SMTPS
+ * +100, IMAP (STARTTLS) +200, IMAPS +300, POP3 (STLS) +400, POP3S +500. With the default 2525 that
+ * is 2525…, 2625…, 2725…, 2825…, 2925…, 3025…; every IMAP/POP3 server serves the one lab mailbox.
  */
 export function registerDefaultLab(program: Command): void {
   program
     .command('lab')
-    .description('run the default lab: one fake receiver per built-in profile on consecutive loopback ports')
-    .option('--base-port <port>', 'first STARTTLS port; SMTPS ports start 100 higher', parseInteger('--base-port', 1, 65400), 2525)
+    .description('run the default lab: per built-in profile a fake SMTP receiver and IMAP and POP3 servers, on consecutive loopback ports')
+    .option('--base-port <port>', 'first SMTP port; SMTPS, IMAP, IMAPS, POP3 and POP3S ports start 100, 200 … 500 higher', parseInteger('--base-port', 1, 65000), 2525)
     .option('--listen <addr>', 'address to listen on', parseAddress, '127.0.0.1')
     .option('--policy <policy>', 'server TLS policy for every receiver', 'optional')
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
-    .action(async (flags: { basePort: number; listen: string; policy: string; runDir?: string; format: string }) => {
+    .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format)')
+    .action(async (flags: { basePort: number; listen: string; policy: string; runDir?: string; format: string; keylog?: string }) => {
       const format = parseFormat(flags.format);
       const specs = CATALOGUE.map((p, i) => ({
         profile: p.name,
@@ -26,6 +29,10 @@ export function registerDefaultLab(program: Command): void {
         smtp: [flags.basePort + i],
         smtps: [flags.basePort + 100 + i],
       }));
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), format });
+      const base = { policy: flags.policy, address: flags.listen };
+      const imap = CATALOGUE.map((p, i) => ({ ...base, profile: p.name, name: `${p.name}-imap`, imap: [flags.basePort + 200 + i], imaps: [flags.basePort + 300 + i] }));
+      const pop3 = CATALOGUE.map((p, i) => ({ ...base, profile: p.name, name: `${p.name}-pop3`, pop3: [flags.basePort + 400 + i], pop3s: [flags.basePort + 500 + i] }));
+      process.stderr.write(`ports: SMTP ${flags.basePort}…, SMTPS ${flags.basePort + 100}…, IMAP ${flags.basePort + 200}…, IMAPS ${flags.basePort + 300}…, POP3 ${flags.basePort + 400}…, POP3S ${flags.basePort + 500}… (one per profile, in catalogue order)\n`);
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3 });
     });
 }

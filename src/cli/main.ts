@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../usage-error.js';
 import { registerCerts } from './certs.js';
 import { registerDefaultLab } from './default-lab.js';
+import { registerProbe } from './probe.js';
 import { registerProfiles } from './profiles.js';
 import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `mxlab: ${s.slice(7)}` : s) });
   registerServe(program);
   registerSend(program);
+  registerProbe(program);
   registerDefaultLab(program);
   registerProfiles(program);
   registerCerts(program);

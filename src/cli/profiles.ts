@@ -17,7 +17,10 @@ export function registerProfiles(program: Command): void {
         process.stdout.write(kind === 'tls' ? 'TLS personalities (combine one with a certificate personality: tls10-only+md5-chain)\n' : '\nCertificate personalities (alone they run on modern TLS settings)\n');
         for (const p of CATALOGUE.filter((x) => x.kind === kind)) {
           process.stdout.write(`  ${p.name.padEnd(width)}${p.summary}\n`);
-          if (kind === 'tls') process.stdout.write(`  ${''.padEnd(width)}${p.minVersion ?? 'TLSv1.2'}..${p.maxVersion ?? 'TLSv1.3'}  ${cipherString(p)}\n`);
+          const q = p.quirks;
+          // Imitated peers never reach OpenSSL: show what the hand-written ServerHello offers instead.
+          if (kind === 'tls' && q?.imitateLegacySuites?.length) process.stdout.write(`  ${''.padEnd(width)}${q.imitateVersion ?? `${p.minVersion ?? 'TLSv1.2'}..${p.maxVersion ?? 'TLSv1.3'}`}  imitated up to ServerHello: ${q.imitateLegacySuites.join(':')}\n`);
+          else if (kind === 'tls') process.stdout.write(`  ${''.padEnd(width)}${p.minVersion ?? 'TLSv1.2'}..${p.maxVersion ?? 'TLSv1.3'}  ${cipherString(p)}\n`);
         }
       }
     });

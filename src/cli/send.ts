@@ -37,6 +37,7 @@ interface SendFlags {
   jobs: number;
   json?: boolean;
   runDir?: string;
+  keylog?: string;
 }
 
 const AUTH_LEVELS = ['EncryptionOnly', 'CertificateValidation', 'DomainValidation'];
@@ -150,6 +151,7 @@ export function registerSend(program: Command): void {
     .option('--jobs <n>', 'deliveries at once with --matrix', parseInteger('--jobs', 1, 64), 4)
     .option('--json', 'print the session record(s) as JSON')
     .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)')
+    .option('--keylog <file>', 'append the TLS secrets of every connection to FILE (SSLKEYLOGFILE format, for Wireshark)')
     .action(async (flags: SendFlags) => {
       const profiles = flags.matrix ? CATALOGUE.map((p) => p.name) : [flags.profile];
       // Every input is checked before anything is sent or a run folder is made.
@@ -157,7 +159,7 @@ export function registerSend(program: Command): void {
       for (const s of specs) planDelivery(s);
       parseClientPolicy(String(specs[0]!.policy));
       resolveProfile(flags.profile);
-      const lab = new Lab(flags.runDir ? { runDir: flags.runDir } : {});
+      const lab = new Lab({ ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}) });
       const started = Date.now();
       let records: SessionRecord[];
       try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Lab, type ReceiverSpec } from '../lab/lab.js';
+import type { ImapServerSpec, Pop3ServerSpec } from '../lab/mail-servers.js';
 import { compileProfile } from '../profiles/compile.js';
 import { readOverridesFile } from '../profiles/overrides-file.js';
 import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
@@ -15,6 +16,11 @@ interface ServeFlags {
   policy: string;
   smtp?: number[];
   smtps?: number[];
+  imap?: number[];
+  imaps?: number[];
+  pop3?: number[];
+  pop3s?: number[];
+  login?: string[];
   listen: string;
   personality: string;
   hostname?: string;
@@ -29,6 +35,7 @@ interface ServeFlags {
   peer?: string[];
   hideStarttls?: boolean;
   refuseStarttls?: boolean;
+  keylog?: string;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -61,6 +68,11 @@ export function registerServe(program: Command): void {
     .option('--policy <policy>', 'server TLS policy: off | optional | required', 'optional')
     .option('--smtp <port>', 'STARTTLS listener port (repeatable; 0 = OS picks)', parsePort('--smtp'))
     .option('--smtps <port>', 'implicit-TLS (SMTPS) listener port (repeatable)', parsePort('--smtps'))
+    .option('--imap <port>', 'IMAP listener port with STARTTLS, 143 style (repeatable); serves what the receivers accept', parsePort('--imap'))
+    .option('--imaps <port>', 'implicit-TLS IMAP listener port, 993 style (repeatable)', parsePort('--imaps'))
+    .option('--pop3 <port>', 'POP3 listener port with STLS, 110 style (repeatable)', parsePort('--pop3'))
+    .option('--pop3s <port>', 'implicit-TLS POP3 listener port, 995 style (repeatable)', parsePort('--pop3s'))
+    .option('--login <user:password>', 'IMAP/POP3 credentials (repeatable); without it any user and password log in', (v: string, prev: string[] = []) => [...prev, v])
     .option('--listen <addr>', 'address to listen on (loopback unless told otherwise)', parseAddress, '127.0.0.1')
     .option('--personality <name>', 'banner/EHLO wording: generic | postfix | exchange', 'generic')
     .option('--hostname <name>', 'host name in the banner and Received header')
@@ -75,6 +87,7 @@ export function registerServe(program: Command): void {
     .option('--refuse-starttls', 'quirk: advertise STARTTLS but answer it with 454 4.7.0')
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
+    .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
     .action(async (flags: ServeFlags) => {
       const format = parseFormat(flags.format);
       const quirks = {
@@ -97,38 +110,81 @@ export function registerServe(program: Command): void {
         policy: flags.policy,
         personality: flags.personality,
         address: flags.listen,
-        smtp: flags.smtp ?? (flags.smtps ? [] : [2525]),
+        // SMTP on 2525 when no port at all was given.
+        smtp: flags.smtp ?? (flags.smtps || flags.imap || flags.imaps || flags.pop3 || flags.pop3s ? [] : [2525]),
         smtps: flags.smtps ?? [],
         ...(flags.hostname ? { hostname: flags.hostname } : {}),
       };
-      const specs = [first, ...(flags.peer ?? []).map((p) => parsePeerSpec(p, flags.listen))];
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), format });
+      const specs = [...(first.smtp?.length || first.smtps?.length ? [first] : []), ...(flags.peer ?? []).map((p) => parsePeerSpec(p, flags.listen))];
+      const credentials = parseLogins(flags.login);
+      const mail = {
+        profile: flags.profile, overrides, policy: flags.policy, address: flags.listen,
+        ...(credentials ? { credentials } : {}),
+      };
+      const imap: ImapServerSpec[] = flags.imap || flags.imaps ? [{ ...mail, imap: flags.imap ?? [], imaps: flags.imaps ?? [] }] : [];
+      const pop3: Pop3ServerSpec[] = flags.pop3 || flags.pop3s ? [{ ...mail, pop3: flags.pop3 ?? [], pop3s: flags.pop3s ?? [] }] : [];
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3 });
     });
 }
 
-/** Starts the receivers, prints where they listen, prints sessions live, stops on Ctrl-C. */
-export async function serveLab(specs: readonly ReceiverSpec[], opts: { runDir?: string; format: ReturnType<typeof parseFormat> }): Promise<void> {
+/** `--login alice:secret` → { alice: 'secret' }; undefined without any. */
+function parseLogins(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!values?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const colon = v.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--login: got "${v}", want USER:PASSWORD`);
+    out[v.slice(0, colon)] = v.slice(colon + 1);
+  }
+  return out;
+}
+
+export interface ServeOptions {
+  readonly runDir?: string;
+  /** SSLKEYLOGFILE for every TLS session of the lab. */
+  readonly keylog?: string;
+  readonly format: ReturnType<typeof parseFormat>;
+  /** IMAP and POP3 peers serving what the receivers accept. */
+  readonly imap?: readonly ImapServerSpec[];
+  readonly pop3?: readonly Pop3ServerSpec[];
+}
+
+/** Starts the receivers (and IMAP/POP3 servers), prints where they listen, prints sessions live, stops on Ctrl-C. */
+export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOptions): Promise<void> {
   // Check every spec before the Lab makes its run folder, so that a typo leaves no empty runs/<time>/.
   for (const spec of specs) {
     compileProfile(typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile);
     parseServerPolicy(spec.policy ?? 'optional');
     personality(spec.personality ?? 'generic');
   }
-  const lab = new Lab(opts.runDir ? { runDir: opts.runDir } : {});
+  for (const spec of [...(opts.imap ?? []), ...(opts.pop3 ?? [])]) {
+    compileProfile(typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile);
+    parseServerPolicy(spec.policy ?? 'optional');
+  }
+  const lab = new Lab({ ...(opts.runDir ? { runDir: opts.runDir } : {}), ...(opts.keylog ? { keylog: opts.keylog } : {}) });
   const err = (s: string): boolean => process.stderr.write(s);
   try {
     for (const spec of specs) await lab.addReceiver(spec);
+    for (const spec of opts.imap ?? []) await lab.addImapServer(spec);
+    for (const spec of opts.pop3 ?? []) await lab.addPop3Server(spec);
   } catch (e) {
     await lab.stop();
     throw e;
   }
   err(`mxlab lab: ${lab.runDir.path}\n`);
+  if (lab.keylog) err(`  TLS key log: ${lab.keylog.file} (Wireshark: -o tls.keylog_file:${lab.keylog.file})\n`);
   for (const r of lab.receivers) {
     for (const l of r.listeners) {
       const spec = specs[lab.receivers.indexOf(r)];
       err(`  ${`${l.address}:${l.port}`.padEnd(22)}${(l.tlsMode === 'implicit' ? 'smtps' : 'smtp').padEnd(7)}${r.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional')}\n`);
     }
   }
+  for (const s of lab.servers) {
+    for (const l of s.listeners) {
+      err(`  ${`${l.address}:${l.port}`.padEnd(22)}${`${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`.padEnd(7)}${s.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy}\n`);
+    }
+  }
+  if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
   err('Ctrl-C stops the lab; records are written as each session ends.\n');
   printSessions(lab.bus, opts.format);
   await runUntilSignal(lab, err);

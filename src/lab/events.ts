@@ -16,11 +16,21 @@ export type LabEvent =
   | { readonly type: 'client-hello'; readonly session: string; readonly hello: ClientHelloSummary; readonly at: number }
   | { readonly type: 'client-hello-invalid'; readonly session: string; readonly reason: string; readonly at: number }
   | { readonly type: 'tls-established'; readonly session: string; readonly version: string; readonly cipher: CipherInfo; readonly keyExchange?: KeyExchangeInfo; readonly chain: readonly CertificateSummary[]; readonly sni?: string; readonly at: number }
+  /** The quirk gate answered the hello with a hand-written ServerHello (a suite or version OpenSSL 3 lacks). */
+  | { readonly type: 'tls-imitated'; readonly session: string; readonly version: string; readonly suite: { readonly code: number; readonly iana: string; readonly openssl?: string }; readonly note: string; readonly at: number }
   | { readonly type: 'tls-failed'; readonly session: string; readonly code?: string; readonly message: string; readonly alert?: { name: string; code: number; sent: boolean }; readonly at: number }
   | { readonly type: 'policy-refused'; readonly session: string; readonly reply: string }
   | { readonly type: 'message'; readonly session: string; readonly id: string; readonly from: string; readonly to: readonly string[]; readonly size: number; readonly file?: string; readonly reply: string }
   | { readonly type: 'session-error'; readonly session: string; readonly code?: string; readonly message: string; readonly stage: string; readonly at: number }
   | { readonly type: 'session-end'; readonly session: string; readonly at: number }
+  /** Something the transcript should say that is neither a command nor a reply (a client that left without LOGOUT). */
+  | { readonly type: 'note'; readonly session: string; readonly text: string; readonly at: number }
+  /**
+   * IMAP CAPABILITY / POP3 CAPA as advertised (server role) or read (probe); `secure` = over TLS.
+   * `loginAllowed`: whether a plaintext login (LOGIN, USER/PASS, AUTH PLAIN) is allowed on this
+   * connection, given on the pre-TLS list of an explicit session.
+   */
+  | { readonly type: 'capabilities'; readonly session: string; readonly secure: boolean; readonly capabilities: readonly string[]; readonly loginAllowed?: boolean; readonly at: number }
   | { readonly type: 'record'; readonly record: SessionRecord }
   // Client role (mxlab sending):
   /** An EHLO reply's capabilities; `secure` = received over TLS. */

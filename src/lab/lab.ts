@@ -8,8 +8,13 @@ import { personality as findPersonality } from '../smtp/personality.js';
 import { type BoundListener, SmtpReceiver } from '../smtp/receiver.js';
 import { deliver, type SendSpec } from '../smtp/sender.js';
 import { parseServerPolicy, type ServerPolicy } from '../smtp/server-policy.js';
+import { KeyLog } from '../tls/keylog.js';
 import { UsageError } from '../usage-error.js';
+import { Mailbox } from '../mailbox/mailbox.js';
+import { probe, type ProbeSpec } from '../probe/probe.js';
+import type { Protocol } from '../record/session-record.js';
 import { EventBus } from './event-bus.js';
+import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
 
@@ -23,6 +28,11 @@ export interface LabOptions {
   readonly runsBase?: string;
   /** Certificate cache. @default the project's certs/ */
   readonly certsDir?: string;
+  /**
+   * Append the secrets of every TLS session of the lab, server and client peers alike, to this file
+   * in SSLKEYLOGFILE format (Wireshark: `-o tls.keylog_file:FILE`). Created 0600.
+   */
+  readonly keylog?: string;
 }
 
 export interface ReceiverSpec {
@@ -62,7 +72,13 @@ export class Lab {
   readonly #builder: RecordBuilder;
   readonly #recorder: Recorder;
   readonly #receivers: SmtpReceiver[] = [];
+  /** IMAP and POP3 peers. */
+  readonly #mailServers: MailServer[] = [];
+  /** What the receivers accepted, served by the IMAP and POP3 peers. */
+  readonly mailbox: Mailbox;
   readonly #sending = new Set<Promise<unknown>>();
+  /** The lab's key log, when asked for: peers attach their TLS sockets to it. */
+  readonly keylog?: KeyLog;
   #stopped = false;
 
   constructor(options: LabOptions = {}) {
@@ -70,6 +86,8 @@ export class Lab {
     this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
     this.#builder = new RecordBuilder(this.bus);
     this.#recorder = new Recorder(this.bus, this.runDir.sessionsFile);
+    this.mailbox = new Mailbox(this.bus);
+    if (options.keylog) this.keylog = new KeyLog(options.keylog);
   }
 
   get records(): readonly SessionRecord[] {
@@ -78,6 +96,11 @@ export class Lab {
 
   get receivers(): readonly SmtpReceiver[] {
     return this.#receivers;
+  }
+
+  /** The IMAP and POP3 peers. */
+  get servers(): readonly MailServer[] {
+    return this.#mailServers;
   }
 
   /** Waits for the first record matching `match` (or any record of `peer` when a string is given). */
@@ -104,10 +127,44 @@ export class Lab {
       ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
       ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
       ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
+      ...(this.keylog ? { keylog: this.keylog } : {}),
     });
     this.#receivers.push(receiver);
     await receiver.start();
     return receiver;
+  }
+
+  /** A fake IMAP server (STARTTLS and/or IMAPS ports) serving the lab's mailbox. */
+  addImapServer(spec: ImapServerSpec): Promise<MailServer> {
+    return this.#addMailServer('imap', spec);
+  }
+
+  /** A fake POP3 server (STLS and/or POP3S ports) serving the lab's mailbox. */
+  addPop3Server(spec: Pop3ServerSpec): Promise<MailServer> {
+    return this.#addMailServer('pop3', spec);
+  }
+
+  async #addMailServer(protocol: 'imap' | 'pop3', spec: ImapServerSpec | Pop3ServerSpec): Promise<MailServer> {
+    const server = await makeMailServer(protocol, spec, {
+      bus: this.bus, mailbox: this.mailbox, certsDir: this.certsDir, uniqueName: (base) => this.#uniqueName(base),
+      ...(this.keylog ? { keylog: this.keylog } : {}),
+    });
+    this.#mailServers.push(server);
+    await server.start();
+    return server;
+  }
+
+  /**
+   * Probes a server (SMTP, IMAP or POP3) like `openssl s_client -starttls` and resolves with the
+   * session record; sends no mail and no credentials. Bad input rejects with a UsageError.
+   */
+  probe(spec: ProbeSpec): Promise<SessionRecord> {
+    if (this.#stopped) return Promise.reject(new Error('lab stopped'));
+    const probing = probe(spec, this.bus, this.keylog ? { keylog: this.keylog } : {});
+    this.#sending.add(probing);
+    const done = (): void => void this.#sending.delete(probing);
+    probing.then(done, done);
+    return probing;
   }
 
   /**
@@ -118,16 +175,19 @@ export class Lab {
    */
   send(spec: SendSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    const sending = deliver(spec, this.bus);
+    const sending = deliver(spec, this.bus, this.keylog ? { keylog: this.keylog } : {});
     this.#sending.add(sending);
     const done = (): void => void this.#sending.delete(sending);
     sending.then(done, done);
     return sending;
   }
 
-  /** Every listening endpoint: peer, profile, policy, mode, port. */
-  endpoints(): { peer: string; profile: string; listener: BoundListener }[] {
-    return this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, listener })));
+  /** Every listening endpoint: peer, profile, protocol, mode, port. */
+  endpoints(): { peer: string; profile: string; protocol: Protocol; listener: BoundListener }[] {
+    return [
+      ...this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, protocol: 'smtp' as const, listener }))),
+      ...this.#mailServers.flatMap((s) => s.listeners.map((listener) => ({ peer: s.name, profile: s.profile, protocol: s.protocol, listener }))),
+    ];
   }
 
   /** Stops every peer, waits for their sessions to end, and flushes the records. */
@@ -135,13 +195,15 @@ export class Lab {
     if (this.#stopped) return;
     this.#stopped = true;
     await Promise.allSettled([...this.#sending]);
-    await Promise.all(this.#receivers.map((r) => r.stop()));
+    await Promise.all([...this.#receivers.map((r) => r.stop()), ...this.#mailServers.map((s) => s.stop())]);
+    this.mailbox.close();
     this.#builder.close();
     this.#recorder.close();
+    this.keylog?.close();
   }
 
   #uniqueName(base: string): string {
-    const taken = new Set(this.#receivers.map((r) => r.name));
+    const taken = new Set([...this.#receivers, ...this.#mailServers].map((r) => r.name));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }

@@ -1,6 +1,6 @@
 import type { EventBus } from '../lab/event-bus.js';
 import type { LabEvent, LabEventOf } from '../lab/events.js';
-import type { SessionRecord, SessionResult, TranscriptLine } from './session-record.js';
+import type { Protocol, SessionRecord, SessionResult, TranscriptLine } from './session-record.js';
 
 interface Draft {
   start: LabEventOf<'session-start'>;
@@ -11,6 +11,7 @@ interface Draft {
   helloInvalid?: string;
   established?: LabEventOf<'tls-established'>;
   failed?: LabEventOf<'tls-failed'>;
+  imitated?: LabEventOf<'tls-imitated'>;
   refused?: string;
   error?: LabEventOf<'session-error'>;
   messages: LabEventOf<'message'>[];
@@ -22,12 +23,18 @@ interface Draft {
   /* Client role: */
   ehloBefore?: readonly string[];
   ehloAfter?: readonly string[];
+  capsBefore?: readonly string[];
+  capsAfter?: readonly string[];
+  loginBeforeTls?: boolean;
   verdict?: LabEventOf<'tls-verdict'>['verdict'];
   outcome?: LabEventOf<'client-outcome'>;
 }
 
 /** Replies that decide a session: an accepted message, a TLS answer, or any refusal. */
-function isDecisive(line: string): boolean {
+function isDecisive(line: string, protocol: Protocol = 'smtp'): boolean {
+  // IMAP: a tagged NO/BAD, an untagged BYE, the STARTTLS go-ahead, a login; POP3 the same in its words.
+  if (protocol === 'imap') return /^[^\s*+]+ (NO|BAD)\b/i.test(line) || /^\* BYE\b(?!.*logging out)/i.test(line) || /^[^\s*+]+ OK\b.*(Begin TLS|LOGIN completed|AUTHENTICATE completed)/i.test(line);
+  if (protocol === 'pop3') return /^-ERR\b/.test(line) || /^\+OK\b.*(Begin TLS|Logged in)/i.test(line);
   const code = Number(line.slice(0, 3));
   return code >= 400 || /^250[ -].*(queued|accepted|Ok)/i.test(line) || /^220[ -](2\.0\.0 )?Ready to start TLS/i.test(line);
 }
@@ -79,7 +86,7 @@ export class RecordBuilder {
         if (e.dir === 'S') {
           d.secretNext = /^334[ -]/.test(e.line);
           d.lastReply = e.line;
-          if (isDecisive(e.line)) d.decisiveReply = e.line;
+          if (isDecisive(e.line, d.start.protocol)) d.decisiveReply = e.line;
         } else {
           d.secretNext = false;
         }
@@ -106,7 +113,13 @@ export class RecordBuilder {
         d.established = e;
         d.transcript.push({ t: t(e.at), dir: '*', line: `TLS established: ${e.version} ${e.cipher.openssl}` });
         break;
+      case 'tls-imitated':
+        d.imitated = e;
+        d.transcript.push({ t: t(e.at), dir: '*', line: `imitated ServerHello: ${e.version} ${e.suite.iana}${e.suite.openssl ? ` (${e.suite.openssl})` : ''}` });
+        break;
       case 'tls-failed':
+        // The first failure is the precise one (the quirk gate reports before the engine notices the close).
+        if (d.failed) break;
         d.failed = e;
         d.transcript.push({ t: t(e.at), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
         break;
@@ -130,6 +143,14 @@ export class RecordBuilder {
         break;
       case 'client-outcome':
         d.outcome = e;
+        break;
+      case 'note':
+        d.transcript.push({ t: t(e.at), dir: '*', line: e.text });
+        break;
+      case 'capabilities':
+        if (e.secure) d.capsAfter = e.capabilities;
+        else d.capsBefore = e.capabilities;
+        if (e.loginAllowed !== undefined && !e.secure) d.loginBeforeTls = e.loginAllowed;
         break;
       case 'session-end':
         this.#drafts.delete(e.session);
@@ -174,6 +195,7 @@ function build(d: Draft, endAt: number): SessionRecord {
     ...(d.helo !== undefined ? { helo: d.helo } : {}),
     ...(s.tlsMode === 'explicit' ? { startTlsOffered: d.startTlsOffered ?? false, startTlsAttempted: d.startTlsAt !== undefined } : {}),
     ...(d.hello ? { clientHello: d.hello } : {}),
+    ...(d.imitated ? { imitated: { suite: d.imitated.suite.iana, code: d.imitated.suite.code, ...(d.imitated.suite.openssl ? { openssl: d.imitated.suite.openssl } : {}), version: d.imitated.version, note: d.imitated.note } } : {}),
     ...(d.established
       ? {
           version: d.established.version,
@@ -203,5 +225,7 @@ function build(d: Draft, endAt: number): SessionRecord {
     ...(d.ehloBefore || d.ehloAfter ? { ehlo: { ...(d.ehloBefore ? { beforeTls: d.ehloBefore } : {}), ...(d.ehloAfter ? { afterTls: d.ehloAfter } : {}) } } : {}),
     ...(d.ehloBefore ? { authBeforeTls: d.ehloBefore.some((c) => /^AUTH\b/i.test(c)) } : {}),
     ...(d.verdict ? { verification: d.verdict } : {}),
+    ...(d.capsBefore || d.capsAfter ? { capabilities: { ...(d.capsBefore ? { beforeTls: d.capsBefore } : {}), ...(d.capsAfter ? { afterTls: d.capsAfter } : {}) } } : {}),
+    ...(d.loginBeforeTls !== undefined ? { loginBeforeTls: d.loginBeforeTls } : {}),
   };
 }

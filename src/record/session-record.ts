@@ -122,6 +122,22 @@ export interface SessionRecord {
   /** Chain the server sent, leaf first. */
   readonly chain?: readonly CertificateSummary[];
   readonly sni?: string;
+  /**
+   * The quirk gate played this handshake by hand up to the ServerHello (a suite or version OpenSSL 3
+   * lacks: RC4, 3DES, SSL 3.0); the session cannot go on from there and is 'handshake-failed'.
+   */
+  readonly imitated?: {
+    /** IANA name of the suite the imitated ServerHello chose, e.g. TLS_RSA_WITH_RC4_128_SHA. */
+    readonly suite: string;
+    /** Its code, e.g. 5 (0x0005). */
+    readonly code: number;
+    /** OpenSSL 1.0 name, e.g. RC4-SHA. */
+    readonly openssl?: string;
+    /** ServerHello version, e.g. 'TLSv1' or 'SSLv3'. */
+    readonly version: string;
+    /** 'imitated up to ServerHello: …', what was sent and what the client answered. */
+    readonly note: string;
+  };
   readonly result: SessionResult;
   /** Final protocol reply that decided the session, e.g. '250 2.0.0 Ok: queued as …', '530 5.7.0 …'. */
   readonly reply?: string;
@@ -156,6 +172,13 @@ export interface SessionRecord {
   readonly ehlo?: { readonly beforeTls?: readonly string[]; readonly afterTls?: readonly string[] };
   /** AUTH was advertised on the plaintext connection, before any TLS (explicit only). */
   readonly authBeforeTls?: boolean;
+  /** IMAP CAPABILITY / POP3 CAPA before and after TLS (SMTP's are in `ehlo`): advertised (server) or read (probe). */
+  readonly capabilities?: { readonly beforeTls?: readonly string[]; readonly afterTls?: readonly string[] };
+  /**
+   * IMAP/POP3, explicit TLS: whether a login was allowed before TLS (no LOGINDISABLED; USER or a
+   * plaintext SASL mechanism offered). False under the server policy `required`.
+   */
+  readonly loginBeforeTls?: boolean;
   /** The server certificate's verdict (client role, when TLS was established). */
   readonly verification?: CertificateVerdict;
   /** Id shared by every connection of one delivery. */

@@ -9,12 +9,11 @@ import type { RunDir } from '../lab/run-dir.js';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
 import { receivedHeader } from '../record/received-header.js';
-import type { CertificateSummary } from '../record/session-record.js';
-import { alertFromError } from '../tls/alert-from-error.js';
+import { ServerTls, tlsFailedEvent, tlsSummary } from '../line/server-tls.js';
 import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import { cipherInfo, describeChain } from '../tls/describe-session.js';
 import { inspectHello } from '../tls/inspect-hello.js';
-import { serverKeyExchange } from '../tls/key-exchange.js';
+import type { KeyLog } from '../tls/keylog.js';
+import { SessionFaults } from '../profiles/session-faults.js';
 import type { SmtpPersonality } from './personality.js';
 import type { ServerPolicy } from './server-policy.js';
 
@@ -47,6 +46,8 @@ export interface SmtpReceiverOptions {
   readonly greetingDelayMs?: number;
   /** Largest message accepted (SIZE). @default 26214400 */
   readonly maxMessageBytes?: number;
+  /** Where every TLS session's secrets go (SSLKEYLOGFILE format). */
+  readonly keylog?: KeyLog;
 }
 
 export interface BoundListener {
@@ -61,6 +62,8 @@ interface ConnectionInternals {
   readonly session: SMTPServerSession;
   _parser: NodeJS.WritableStream;
   upgrade(callback: () => void, secureCallback?: () => void): void;
+  /** Arms the idle timer; smtp-server calls it with the new TLSSocket right after creating it for STARTTLS. */
+  _armTimeout(socket?: net.Socket): void;
   connectionReady(next?: () => void): void;
   send(code: number, data?: string | string[], context?: unknown): void;
   on(event: 'error', listener: (err: NodeJS.ErrnoException & { meta?: { stage?: string } }) => void): void;
@@ -89,6 +92,12 @@ interface SessionState {
   pending: Promise<unknown>[];
   ended: boolean;
   connectionId?: string;
+  /** The session's TLS socket once the handshake is done (post-handshake faults close it). */
+  secure?: tls.TLSSocket;
+  /** inspectHello is running: the quirk gate may still record the session's failure itself. */
+  inspecting?: boolean;
+  /** Post-handshake quirks (closeAfterHandshake, closeAfterFirstCommand, closeInDataAfterBytes). */
+  readonly faults: SessionFaults;
 }
 
 let sessionCounter = 0;
@@ -119,9 +128,8 @@ export class SmtpReceiver {
   readonly name: string;
   readonly #o: SmtpReceiverOptions;
   readonly #hostname: string;
-  readonly #context: tls.SecureContext;
-  readonly #chain: CertificateSummary[];
-  readonly #leafRsaBits?: number;
+  /** The compiled personality and the one description of its handshakes, shared with IMAP and POP3. */
+  readonly #tls: ServerTls;
   readonly #servers: net.Server[] = [];
   readonly #engines = new Map<'explicit' | 'implicit', SMTPServer>();
   readonly #sessions = new Map<string, SessionState>();
@@ -134,10 +142,7 @@ export class SmtpReceiver {
     this.#o = options;
     this.name = options.name;
     this.#hostname = options.hostname ?? 'mx.mxlab.test';
-    this.#context = tls.createSecureContext(compileProfile(options.profile, options.material));
-    this.#chain = describeChain(options.material.cert);
-    const leafKey = /^RSA (\d+)$/.exec(this.#chain[0]?.key ?? '');
-    if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
+    this.#tls = new ServerTls(options.profile, options.material);
   }
 
   get listeners(): readonly BoundListener[] {
@@ -223,7 +228,11 @@ export class SmtpReceiver {
         const state = this.#byConnection.get(session.id);
         // SMTPS sessions were described when their handshake finished; this hook runs after
         // smtp-server's greeting delay, when the client may already be gone.
-        if (state && state.tlsMode === 'explicit' && socket instanceof tls.TLSSocket) this.#established(state, socket);
+        if (state && state.tlsMode === 'explicit' && socket instanceof tls.TLSSocket) {
+          this.#established(state, socket);
+          // Not calling back: smtp-server would start reading commands from a socket that is gone.
+          if (this.#closeForFault(state, 'tls', state.faults.afterHandshake())) return;
+        }
         cb();
       },
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
@@ -244,7 +253,7 @@ export class SmtpReceiver {
     const id = `${this.name}-${++sessionCounter}`;
     const state: SessionState = {
       id, raw, tlsMode, remoteAddress: raw.remoteAddress ?? '', tlsFailed: false, tlsStarted: false, handshaking: false, errored: false, quitSeen: false, greeted: false,
-      lastCommand: '', inData: false, pending: [], ended: false,
+      lastCommand: '', inData: false, pending: [], ended: false, faults: new SessionFaults(this.#o.profile.quirks),
     };
     this.#sessions.set(id, state);
     const bus = this.#o.bus;
@@ -268,21 +277,25 @@ export class SmtpReceiver {
   async #implicit(raw: net.Socket, state: SessionState, engine: SMTPServer): Promise<void> {
     const timeoutMs = this.#o.handshakeTimeoutMs ?? 10000;
     state.tlsStarted = true;
-    const inspection = await inspectHello(raw, { session: state.id, bus: this.#o.bus, timeoutMs });
+    const inspection = await this.#inspect(state, raw, timeoutMs);
     if (inspection.gone) {
-      this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
+      // The quirk gate has recorded its own precise failure; a close that #end saw is worded there.
+      if (inspection.gated) state.tlsFailed = true;
+      else if (!state.ended) this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
       raw.destroy();
       return;
     }
     state.hello = inspection.hello;
     state.helloInvalid = inspection.invalid;
     state.handshaking = true;
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#context, requestCert: false });
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#tls.context, requestCert: false });
+    this.#o.keylog?.attach(secure);
     // Kept on the state so that #end clears it when the client leaves mid-handshake.
     state.handshakeTimer = setTimeout(() => secure.destroy(Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), timeoutMs);
     secure.once('secure', () => {
       clearTimeout(state.handshakeTimer);
       this.#established(state, secure);
+      if (this.#closeForFault(state, 'tls', state.faults.afterHandshake())) return;
       if (!secure.destroyed) this.#hook(engine, secure, state);
     });
     secure.on('error', (err: NodeJS.ErrnoException) => {
@@ -290,6 +303,19 @@ export class SmtpReceiver {
       if (!state.tls) this.#tlsFailed(state, err);
       else this.#socketError(state, err);
       raw.destroy();
+    });
+  }
+
+  /**
+   * Reads the hello and runs the quirk gate. The session's end waits for it: a gate reaction (close,
+   * reset, hang, an imitated flight) ends the connection itself and reports the failure just after.
+   */
+  #inspect(state: SessionState, raw: net.Socket, timeoutMs: number): ReturnType<typeof inspectHello> {
+    state.inspecting = true;
+    const inspection = inspectHello(raw, { session: state.id, bus: this.#o.bus, timeoutMs, profile: this.#o.profile, certPem: this.#o.material.cert });
+    state.pending.push(inspection);
+    return inspection.finally(() => {
+      state.inspecting = false;
     });
   }
 
@@ -325,14 +351,25 @@ export class SmtpReceiver {
         callback();
       };
     }
+    const keylog = this.#o.keylog;
+    if (keylog) {
+      // smtp-server creates the STARTTLS TLSSocket itself and arms its idle timer on it at once,
+      // before the handshake has read a byte: the one place to reach the socket in time.
+      const arm = c._armTimeout.bind(c);
+      c._armTimeout = (socket) => {
+        if (socket instanceof tls.TLSSocket) keylog.attach(socket);
+        arm(socket);
+      };
+    }
     const originalUpgrade = c.upgrade.bind(c);
     c.upgrade = (callback, secureCallback) => {
       this.#o.bus.emit({ type: 'starttls', session: state.id, at: Date.now() });
       state.tlsStarted = true;
       state.raw.unpipe(c._parser);
-      void inspectHello(state.raw, { session: state.id, bus: this.#o.bus, timeoutMs: this.#o.handshakeTimeoutMs ?? 10000 }).then((inspection) => {
+      void this.#inspect(state, state.raw, this.#o.handshakeTimeoutMs ?? 10000).then((inspection) => {
         if (inspection.gone) {
-          this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
+          if (inspection.gated) state.tlsFailed = true;
+          else if (!state.ended) this.#tlsFailed(state, { message: inspection.gone, code: 'ECONNRESET' });
           state.raw.destroy();
           return;
         }
@@ -371,6 +408,8 @@ export class SmtpReceiver {
     const verb = line.split(/\s+/)[0]!.toUpperCase();
     if (verb === 'QUIT') state.quitSeen = true;
     this.#o.bus.emit({ type: 'line', session: state.id, dir: 'C', line, at });
+    // smtp-server logs a command before its handler runs: closing here means it is never answered.
+    if (this.#closeForFault(state, 'command', state.faults.command(!!state.tls))) return;
     const helo = /^(?:EHLO|HELO|LHLO)\s+(\S+)/i.exec(line);
     if (helo) this.#o.bus.emit({ type: 'helo', session: state.id, name: helo[1]! });
   }
@@ -409,28 +448,18 @@ export class SmtpReceiver {
   #established(state: SessionState, socket: tls.TLSSocket): void {
     clearTimeout(state.handshakeTimer);
     if (state.tls) return;
-    // getCipher() is null once the client has gone: nothing to describe, #end records the close.
-    if (!(socket.getCipher() as unknown)) return;
-    const version = socket.getProtocol() ?? 'unknown';
-    const cipher = cipherInfo(socket);
-    state.tls = { version, cipher: cipher.openssl, bits: cipher.bits };
-    this.#o.bus.emit({
-      type: 'tls-established', session: state.id, version, cipher,
-      keyExchange: serverKeyExchange(version, cipher.iana, state.hello, this.#o.profile, this.#leafRsaBits),
-      chain: this.#chain,
-      ...((socket as tls.TLSSocket & { servername?: string | false }).servername ? { sni: String((socket as tls.TLSSocket & { servername?: string }).servername) } : {}),
-      at: Date.now(),
-    });
+    // Undefined once the client has gone (getCipher() is null): nothing to describe, #end records the close.
+    const event = this.#tls.establishedEvent(state.id, socket, state.hello);
+    if (!event) return;
+    state.tls = tlsSummary(event);
+    state.secure = socket;
+    this.#o.bus.emit(event);
   }
 
   #tlsFailed(state: SessionState, err: { code?: string; message: string; reason?: string }): void {
     if (state.tlsFailed || state.tls) return;
     state.tlsFailed = true;
-    const code = err.code;
-    let message = err.reason ?? err.message;
-    if (state.helloInvalid) message = `${message} (the client's first bytes were not a ClientHello: ${state.helloInvalid})`;
-    const alert = alertFromError(code);
-    this.#o.bus.emit({ type: 'tls-failed', session: state.id, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() });
+    this.#o.bus.emit(tlsFailedEvent(state.id, err, state.helloInvalid));
   }
 
   #socketError(state: SessionState, err: NodeJS.ErrnoException): void {
@@ -453,6 +482,7 @@ export class SmtpReceiver {
     stream.on('data', (chunk: Buffer) => {
       inData.bytes += chunk.length;
       chunks.push(chunk);
+      if (state) this.#closeForFault(state, 'data', state.faults.messageBytes(inData.bytes));
     });
     stream.on('error', (err: Error) => {
       if (state && !state.errored) {
@@ -493,6 +523,21 @@ export class SmtpReceiver {
     });
   }
 
+  /**
+   * A post-handshake quirk (SessionFaults) said to cut the session here: record why and close both
+   * the TLS socket and the TCP connection under it, without a reply. True when it did.
+   */
+  #closeForFault(state: SessionState, stage: 'tls' | 'command' | 'data', why: string | undefined): boolean {
+    if (!why) return false;
+    if (!state.errored) {
+      state.errored = true;
+      this.#o.bus.emit({ type: 'session-error', session: state.id, code: 'QUIRK_SESSION_FAULT', message: why, stage, at: Date.now() });
+    }
+    state.secure?.destroy();
+    state.raw.destroy();
+    return true;
+  }
+
   #end(state: SessionState): void {
     if (state.ended) return;
     state.ended = true;
@@ -502,9 +547,14 @@ export class SmtpReceiver {
     // 'close', which can arrive before the hello reader reports: without this the session would
     // read as plaintext.
     const who = this.#stopping ? 'the lab stopped' : 'client closed the connection';
-    if (state.tlsStarted && !state.tls && !state.tlsFailed && !state.errored) {
-      this.#tlsFailed(state, { code: 'ECONNRESET', message: state.handshaking ? `${who} during the TLS handshake (after its ClientHello)` : `${who} before the client sent a ClientHello` });
-    }
+    const closedMidHandshake = (): void => {
+      if (state.tlsStarted && !state.tls && !state.tlsFailed && !state.errored) {
+        this.#tlsFailed(state, { code: 'ECONNRESET', message: state.handshaking ? `${who} during the TLS handshake (after its ClientHello)` : `${who} before the client sent a ClientHello` });
+      }
+    };
+    // While the hello is being inspected the quirk gate may be the one that closed: let it speak first.
+    if (state.inspecting) state.pending.push(Promise.allSettled(state.pending).then(closedMidHandshake));
+    else closedMidHandshake();
     if (state.inData && !state.errored) {
       state.errored = true;
       this.#o.bus.emit({ type: 'session-error', session: state.id, message: `${who} in the middle of DATA (${state.inData.bytes} bytes received)`, stage: 'data', at: Date.now() });

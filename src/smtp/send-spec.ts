@@ -50,6 +50,11 @@ export interface SendSpec {
   /** Peer name in events and records. @default 'sender' */
   readonly name?: string;
   readonly timeouts?: SendTimeouts;
+  /**
+   * Probe, no mail (`mxlab probe smtp`): greeting, EHLO, STARTTLS under the policy, EHLO again, QUIT.
+   * The record shows what a delivery would have met; nothing is sent and nothing is retried.
+   */
+  readonly probe?: boolean;
 }
 
 /** A validated SendSpec: everything the engine needs, nothing left to parse. */
@@ -71,6 +76,7 @@ export interface SendPlan {
   readonly rcpt: readonly string[];
   readonly message: Buffer;
   readonly timeouts: Required<SendTimeouts>;
+  readonly probe: boolean;
 }
 
 const DEFAULT_TIMEOUTS: Required<SendTimeouts> = { connectMs: 10000, greetingMs: 10000, commandMs: 30000, totalMs: 120000 };
@@ -183,5 +189,6 @@ export function planDelivery(spec: SendSpec): SendPlan {
     rcpt,
     message,
     timeouts,
+    probe: spec.probe ?? false,
   };
 }

@@ -7,6 +7,7 @@ import { RecordBuilder } from '../record/builder.js';
 import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../record/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import { cipherInfo } from '../tls/describe-session.js';
+import type { KeyLog } from '../tls/keylog.js';
 import { clientKeyExchange } from '../tls/key-exchange.js';
 import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
 import { requiresTls } from './client-policy.js';
@@ -35,7 +36,13 @@ interface SmtpError extends Error {
 }
 
 /** What SMTPConnection keeps that the policy engine reads (public or documented in its d.ts). */
-type Connection = SMTPConnection & { upgrading?: boolean; secure: boolean; _socket: net.Socket | false | null };
+type Connection = SMTPConnection & { upgrading?: boolean; secure: boolean; _socket: net.Socket | false | null; _upgradeConnection?: (callback: (...args: unknown[]) => void) => unknown };
+
+/** What a delivery may be given besides its spec. */
+export interface DeliverOptions {
+  /** Where the TLS secrets of every connection go (SSLKEYLOGFILE format). */
+  readonly keylog?: KeyLog;
+}
 
 interface AttemptResult {
   readonly record: SessionRecord;
@@ -51,12 +58,12 @@ let deliveryCounter = 0;
  * listing every connection of the delivery). The bus must have a RecordBuilder on it (a Lab's has);
  * bad input rejects with a UsageError before anything is sent.
  */
-export async function deliver(spec: SendSpec, bus: EventBus): Promise<SessionRecord> {
+export async function deliver(spec: SendSpec, bus: EventBus, options: DeliverOptions = {}): Promise<SessionRecord> {
   const plan = planDelivery(spec);
   const delivery = `${plan.peer}-${++deliveryCounter}`;
-  const first = await new Attempt(plan, bus, delivery, 1, true, []).run();
+  const first = await new Attempt(plan, bus, delivery, 1, true, [], options.keylog).run();
   if (!first.fallback) return first.record;
-  const second = await new Attempt(plan, bus, delivery, 2, false, [first.summary]).run();
+  const second = await new Attempt(plan, bus, delivery, 2, false, [first.summary], options.keylog).run();
   return second.record;
 }
 
@@ -81,6 +88,7 @@ class Attempt {
   readonly #number: number;
   readonly #tlsAllowed: boolean;
   readonly #previous: readonly DeliveryAttempt[];
+  readonly #keylog?: KeyLog;
   readonly #startedAt = Date.now();
   #started = false;
   #finished = false;
@@ -106,8 +114,10 @@ class Attempt {
   #delivered?: string;
   #handshakeError?: SmtpError;
   #failure?: SmtpError;
+  /** Probe mode: the session was set up and left without a message. */
+  #probed = false;
 
-  constructor(plan: SendPlan, bus: EventBus, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[]) {
+  constructor(plan: SendPlan, bus: EventBus, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
     this.#plan = plan;
     this.#bus = bus;
     this.#delivery = delivery;
@@ -115,6 +125,7 @@ class Attempt {
     this.#number = attempt;
     this.#tlsAllowed = tlsAllowed;
     this.#previous = previous;
+    if (keylog) this.#keylog = keylog;
   }
 
   run(): Promise<AttemptResult> {
@@ -199,6 +210,7 @@ class Attempt {
       transactionLog: true,
     }) as Connection;
     this.#conn = conn;
+    this.#logKeys(conn);
     if (p.implicit) this.#handshaking = true;
     conn.on('error', (err: SmtpError) => this.#onError(err));
     conn.once('end', () => this.#finish());
@@ -206,6 +218,22 @@ class Attempt {
       if (err) this.#onError(err);
       else this.#ready();
     });
+  }
+
+  /**
+   * nodemailer makes its TLS socket inside _upgradeConnection (SMTPS and STARTTLS alike) with
+   * tls.connect, which only writes the ClientHello before returning: attaching right after it
+   * returns is before any secret exists.
+   */
+  #logKeys(conn: Connection): void {
+    const keylog = this.#keylog;
+    const upgrade = conn._upgradeConnection;
+    if (!keylog || typeof upgrade !== 'function') return;
+    conn._upgradeConnection = (callback) => {
+      const result = upgrade.call(conn, callback);
+      if (conn._socket instanceof tls.TLSSocket) keylog.attach(conn._socket);
+      return result;
+    };
   }
 
   #clientLine(line: string): void {
@@ -287,6 +315,11 @@ class Attempt {
       }
     } else if (this.#tlsAllowed && requiresTls(p.policy.policy)) {
       this.#refusal = `4.7.5 TLS is required, but was not offered by host ${host} (policy ${p.policy.label}); nothing was sent in plaintext`;
+      conn.quit();
+      return;
+    }
+    if (p.probe) {
+      this.#probed = true;
       conn.quit();
       return;
     }
@@ -419,6 +452,11 @@ class Attempt {
         result = 'plaintext';
         reason = this.#plaintextReason();
       }
+    } else if (this.#probed) {
+      result = this.#tls ? 'tls' : 'plaintext';
+      reason = this.#tls
+        ? `probe: TLS with ${this.#tls.version} ${this.#tls.cipher}; certificate: ${this.#verdict?.summary ?? 'not examined'}; no mail sent`
+        : `probe: ${this.#plaintextReason().replace(/delivered in plaintext/, 'the session stayed in plaintext')}; no mail sent`;
     } else if (this.#serverRefusal) {
       result = 'refused';
       reason = this.#serverRefusal;
@@ -436,7 +474,10 @@ class Attempt {
       const alert = alertFromError(code);
       this.#emit({ type: 'tls-failed', session: id, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() });
       const detail = `${code ? `${code}: ` : ''}${message}${alert ? ` (${alert.sent ? 'we sent' : 'the server sent'} alert ${alert.name})` : ''}`;
-      if (p.policy.policy === 'may' && !p.implicit) {
+      if (p.policy.policy === 'may' && !p.implicit && p.probe) {
+        result = 'handshake-failed';
+        reason = `TLS handshake failed (${detail}); a probe does not retry (policy ${p.policy.label} would, without TLS)`;
+      } else if (p.policy.policy === 'may' && !p.implicit) {
         result = 'handshake-failed';
         reason = `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
         fallback = true;

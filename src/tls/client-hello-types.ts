@@ -32,4 +32,16 @@ export interface ClientHelloSummary {
   readonly length: number;
   /** 'tls' for a normal hello, 'sslv2' for an SSLv2-compatible hello (very old clients). */
   readonly format: 'tls' | 'sslv2';
+  /** The 32-byte client random as hex (the SSLv2 challenge, left-padded): the key in SSLKEYLOGFILE lines. */
+  readonly random?: string;
+  /** JA3 string (fingerprint.ts): `version,ciphers,extensions,groups,point_formats` in the order sent. */
+  readonly ja3?: string;
+  /** MD5 of `ja3`. */
+  readonly ja3Hash?: string;
+  /** JA4 (FoxIO), e.g. `t13i311000_e8f1e7e78f70_d41ae481755e`: stable when a client shuffles its extensions. */
+  readonly ja4?: string;
+  /** JA4_r: JA4 with the sorted cipher and extension lists written out. */
+  readonly ja4r?: string;
+  /** A well-known client this JA4 belongs to (known-clients.ts), e.g. 'openssl 3.0 s_client'. */
+  readonly client?: string;
 }

@@ -7,6 +7,8 @@
  */
 import type { ClientHelloSummary } from './client-hello-types.js';
 import { isGrease, suiteName } from './cipher-suites.js';
+import { fingerprints } from './fingerprint.js';
+import { knownClient } from './known-clients.js';
 import {
   CONTENT_TYPES,
   contentTypeName,
@@ -216,7 +218,7 @@ interface Extensions {
 function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSummary {
   const c = new Cursor(handshake, 4, handshake.length, 'hello');
   const legacy = c.u16('legacy_version');
-  c.skip(32, 'random');
+  const random = c.bytes(32, 'random').toString('hex');
   const sessionId = c.vector(1, 'session_id');
   if (sessionId.left > 32) throw new HelloError(`session_id length ${sessionId.left} exceeds 32`);
   const suites = c.u16List(2, 'cipher_suites');
@@ -261,6 +263,17 @@ function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSu
 
   const offered = versions !== undefined ? byVersionDesc(versions) : versionsUpTo(legacy);
   const offeredVersions = offered.map(versionName);
+  const prints = fingerprints({
+    legacyVersion: legacy,
+    ciphers: suites,
+    extensions: extensionCodes,
+    ...(ext.groups !== undefined && { groups: ext.groups }),
+    ...(ext.pointFormats !== undefined && { pointFormats: ext.pointFormats }),
+    ...(ext.signatureAlgorithms !== undefined && { signatureAlgorithms: ext.signatureAlgorithms }),
+    ...(ext.supportedVersions !== undefined && { supportedVersions: ext.supportedVersions }),
+    ...(alpn !== undefined && { alpn }),
+  });
+  const client = knownClient(prints.ja4);
   return {
     recordVersion: versionName(recordVersion),
     legacyVersion: versionName(legacy),
@@ -278,6 +291,9 @@ function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSu
     grease,
     length: handshake.length,
     format: 'tls',
+    random,
+    ...prints,
+    ...(client !== undefined && { client }),
   };
 }
 
@@ -429,14 +445,17 @@ function parseSslv2(buf: Buffer): ClientHelloParse {
   }
   const specs = c.take(specLength, 'cipher_specs', 'cipher_specs');
   c.skip(sessionIdLength, 'session_id');
-  c.skip(challengeLength, 'challenge');
+  // RFC 5246 E.2: the challenge becomes the client random, right-aligned and zero-padded to 32 bytes.
+  const challenge = c.bytes(challengeLength, 'challenge');
   c.expectEnd('challenge');
 
   const ciphers: { readonly code: number; readonly name: string }[] = [];
+  const kinds: number[] = [];
   let sslv2Kinds = false;
   let grease = false;
   while (specs.left > 0) {
     const kind = (specs.u8('cipher_spec') << 16) | specs.u16('cipher_spec');
+    kinds.push(kind);
     if (kind >> 16 !== 0) {
       // A real SSLv2 cipher kind: the client would also speak SSL 2.0.
       sslv2Kinds = true;
@@ -450,6 +469,8 @@ function parseSslv2(buf: Buffer): ClientHelloParse {
   const offered = versionsUpTo(version);
   if (sslv2Kinds && !offered.includes(0x0002)) offered.push(0x0002);
   const offeredVersions = offered.map(versionName);
+  const prints = fingerprints({ legacyVersion: version, ciphers: kinds, extensions: [] });
+  const client = knownClient(prints.ja4);
   return {
     status: 'ok',
     consumed: 2 + length,
@@ -464,6 +485,9 @@ function parseSslv2(buf: Buffer): ClientHelloParse {
       grease,
       length: message.length,
       format: 'sslv2',
+      random: Buffer.concat([Buffer.alloc(32 - challenge.length), challenge]).toString('hex'),
+      ...prints,
+      ...(client !== undefined && { client }),
     },
   };
 }

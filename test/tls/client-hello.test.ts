@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { spawn } from 'node:child_process';
 import { parseClientHello, type ClientHelloParse } from '../../src/tls/client-hello.js';
 import type { ClientHelloSummary } from '../../src/tls/client-hello-types.js';
+import { decide } from '../../src/tls/quirk-gate.js';
 
 // --- Capturing real hellos: a raw listener on loopback and a real client that talks to it ---
 
@@ -657,15 +658,28 @@ t.test('truncations at every offset of corrupted hellos never throw', async (t) 
   t.ok(checked > 2000);
 });
 
-t.test('20,000 random and mutated buffers never throw', async (t) => {
+const EVERY_QUIRK = {
+  intolerantAbove: 'TLSv1.1',
+  intolerantOfTls13: true,
+  intolerantHelloSizes: { min: 300, max: 301 },
+  imitateLegacySuites: ['TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
+} as const;
+
+t.test('100,000 random and mutated buffers never throw', async (t) => {
   const rand = prng(0x6d786c61); // "mxla"
   const int = (n: number): number => Math.floor(rand() * n);
   const bases = [...captured.values(), sslv2Hello(), build({ extensions: [ext.versions([0x0a0a, 0x0304]), ext.keyShare([[0x001d, 32]])] })];
   const counts = { ok: 0, incomplete: 0, invalid: 0 };
-  for (let i = 0; i < 20000; i += 1) {
+  for (let i = 0; i < 100000; i += 1) {
     let buf: Buffer;
-    const kind = i % 5;
-    if (kind === 0) {
+    const kind = i % 6;
+    if (kind === 5) {
+      // Bad extensions: known types with random bodies, some sent twice, some with GREASE types.
+      const types = [0x0000, 0x000a, 0x000b, 0x000d, 0x0010, 0x002b, 0x0033, 0xff01, 0x0a0a, int(0x10000)];
+      const exts: (readonly [number, Buffer])[] = [];
+      for (let e = int(5); e >= 0; e -= 1) exts.push([types[int(types.length)]!, Buffer.from(Array.from({ length: int(12) }, () => (rand() < 0.3 ? 0 : int(256))))]);
+      buf = build({ extensions: exts, suites: Array.from({ length: 1 + int(4) }, () => int(0x10000)) });
+    } else if (kind === 0) {
       buf = Buffer.from(Array.from({ length: int(64) }, () => int(256)));
       if (rand() < 0.5 && buf.length > 0) buf[0] = 0x16;
     } else {
@@ -683,11 +697,14 @@ t.test('20,000 random and mutated buffers never throw', async (t) => {
     counts[r.status] += 1;
     if (r.status === 'ok') {
       if (r.consumed > buf.length || r.hello.length !== r.handshake.length) t.fail(`inconsistent ok for case ${i}`);
+      if (!/^t(1[0-3]|s[23]|d[123]|00)[di]\d{4}[0-9A-Za-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/.test(r.hello.ja4 ?? '')) t.fail(`bad JA4 ${r.hello.ja4} for case ${i}`);
+      // The quirk gate reads every field of what the parser accepted: it must not throw either.
+      decide(EVERY_QUIRK, r.hello, undefined, { min: 'TLSv1', max: 'TLSv1.2' });
     } else if (r.status === 'invalid' && (typeof r.reason !== 'string' || r.reason.length === 0)) {
       t.fail(`empty reason for case ${i}`);
     }
   }
-  t.equal(counts.ok + counts.incomplete + counts.invalid, 20000);
+  t.equal(counts.ok + counts.incomplete + counts.invalid, 100000);
   t.ok(counts.invalid > 1000, `invalid: ${counts.invalid}`);
   t.ok(counts.incomplete > 100, `incomplete: ${counts.incomplete}`);
   t.ok(counts.ok > 100, `ok: ${counts.ok}`);

@@ -1,0 +1,210 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { EventBus } from '../lab/event-bus.js';
+import type { CertificateVerdict, Protocol } from '../record/session-record.js';
+import type { SendPlan } from '../smtp/send-spec.js';
+import { alertFromError } from '../tls/alert-from-error.js';
+import { cipherInfo } from '../tls/describe-session.js';
+import { clientKeyExchange } from '../tls/key-exchange.js';
+import type { KeyLog } from '../tls/keylog.js';
+import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
+import { transcriptText } from './connection.js';
+import { type LineRead, LineReader } from './line-reader.js';
+
+/** A server line longer than this is a broken server, not a capability list. */
+const MAX_SERVER_LINE = 64 * 1024;
+
+export interface LineClientOptions {
+  readonly id: string;
+  readonly protocol: Protocol;
+  readonly bus: EventBus;
+  /** The validated target, TLS personality, policy and timeouts (send-spec.ts, shared with the SMTP sender). */
+  readonly plan: SendPlan;
+  readonly keylog?: KeyLog;
+}
+
+/**
+ * The client side of a hand-written line protocol (the IMAP and POP3 probes): TCP, implicit TLS or
+ * STARTTLS on the same socket with the probe's TLS personality, the server's lines, the transcript,
+ * and the certificate verdict the SMTP sender gives (tls/verify-peer.ts).
+ */
+export class LineClient {
+  readonly id: string;
+  readonly #o: LineClientOptions;
+  readonly #reader: LineReader;
+  #socket?: net.Socket;
+  #tls?: { version: string; cipher: string };
+  #verdict?: CertificateVerdict;
+  #started = false;
+
+  constructor(options: LineClientOptions) {
+    this.#o = options;
+    this.id = options.id;
+    this.#reader = new LineReader({ maxLineBytes: MAX_SERVER_LINE, idleTimeoutMs: options.plan.timeouts.commandMs });
+  }
+
+  get tls(): { version: string; cipher: string } | undefined {
+    return this.#tls;
+  }
+
+  get verdict(): CertificateVerdict | undefined {
+    return this.#verdict;
+  }
+
+  /** TCP; emits session-start either way (a refused connection is a session too). False on failure. */
+  async connect(): Promise<boolean> {
+    const p = this.#o.plan;
+    const socket = net.connect({ host: p.host, port: p.port });
+    socket.on('error', () => undefined);
+    const ok = await new Promise<NodeJS.ErrnoException | true>((resolve) => {
+      const timer = setTimeout(() => resolve(Object.assign(new Error(`no TCP connection to ${p.host}:${p.port} within ${p.timeouts.connectMs} ms`), { code: 'ETIMEDOUT' })), p.timeouts.connectMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        resolve(err);
+      });
+    });
+    this.#socket = socket;
+    this.#start(socket);
+    if (ok !== true) {
+      socket.destroy();
+      const reason = ok.code === 'ECONNREFUSED' ? `connection refused by ${p.host}:${p.port} (nothing listens there)` : ok.message;
+      this.error(reason, 'connect', ok.code);
+      return false;
+    }
+    if (!p.implicit) this.#reader.attach(socket);
+    return true;
+  }
+
+  #start(socket: net.Socket): void {
+    if (this.#started) return;
+    this.#started = true;
+    const p = this.#o.plan;
+    this.#o.bus.emit({
+      type: 'session-start', session: this.id, peer: p.peer, role: 'client', protocol: this.#o.protocol, tlsMode: p.implicit ? 'implicit' : 'explicit',
+      profile: p.profile.name, policy: p.policy.policy,
+      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+      remote: { address: socket.remoteAddress ?? p.host, port: socket.remotePort ?? p.port },
+      at: Date.now(),
+    });
+  }
+
+  nextLine(): Promise<LineRead> {
+    return this.#reader.nextLine();
+  }
+
+  /** Reads a server line and records it; undefined (after recording why) when none came. */
+  async line(): Promise<string | undefined> {
+    const r = await this.#reader.nextLine();
+    if (r.kind === 'line') {
+      const text = r.bytes.toString('utf8');
+      this.#o.bus.emit({ type: 'line', session: this.id, dir: 'S', line: transcriptText(text), at: Date.now() });
+      return text;
+    }
+    if (r.kind === 'timeout') this.error(`the server went silent for ${r.ms} ms`, 'command', 'ETIMEDOUT');
+    else if (r.kind === 'overlong') this.error(`the server sent a line longer than ${r.limit} bytes`, 'command', 'ELINETOOLONG');
+    else this.error(r.error ? `${r.error.message}` : 'the server closed the connection', 'command', r.error?.code ?? 'ECONNRESET');
+    return undefined;
+  }
+
+  /** Sends one command line; `shown` is its transcript form (secrets masked). */
+  send(line: string, shown = line): void {
+    this.#o.bus.emit({ type: 'line', session: this.id, dir: 'C', line: transcriptText(shown), at: Date.now() });
+    if (this.#socket && !this.#socket.destroyed) this.#socket.write(`${line}\r\n`);
+  }
+
+  emit(event: Parameters<EventBus['emit']>[0]): void {
+    this.#o.bus.emit(event);
+  }
+
+  #errored = false;
+  error(message: string, stage: string, code?: string): void {
+    if (this.#errored) return;
+    this.#errored = true;
+    this.#o.bus.emit({ type: 'session-error', session: this.id, ...(code ? { code } : {}), message, stage, at: Date.now() });
+  }
+
+  /** Gives up: records why and closes, so whatever the probe awaits ends. */
+  abort(message: string, code: string): void {
+    this.error(message, 'command', code);
+    this.#socket?.destroy();
+  }
+
+  /** Implicit TLS: the handshake right after TCP. */
+  async startImplicit(): Promise<boolean> {
+    return this.#handshake();
+  }
+
+  /** STARTTLS/STLS was accepted: handshake on the same socket. */
+  async startTls(): Promise<boolean> {
+    this.#reader.detach();
+    this.#o.bus.emit({ type: 'starttls', session: this.id, at: Date.now() });
+    return this.#handshake();
+  }
+
+  async #handshake(): Promise<boolean> {
+    const p = this.#o.plan;
+    const raw = this.#socket!;
+    const secure = tls.connect({ ...p.tls, socket: raw });
+    this.#o.keylog?.attach(secure);
+    secure.on('error', () => undefined);
+    const outcome = await new Promise<true | (NodeJS.ErrnoException & { reason?: string })>((resolve) => {
+      const timer = setTimeout(() => resolve(Object.assign(new Error(`TLS handshake not finished within ${p.timeouts.greetingMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })), p.timeouts.greetingMs);
+      const done = (r: true | NodeJS.ErrnoException): void => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      secure.once('secureConnect', () => done(true));
+      secure.once('error', (err: NodeJS.ErrnoException) => done(err));
+      secure.once('close', () => done(Object.assign(new Error('the server closed the connection during the TLS handshake'), { code: 'ECONNRESET' })));
+    });
+    if (outcome !== true) {
+      const code = outcome.code;
+      const alert = alertFromError(code);
+      this.#o.bus.emit({ type: 'tls-failed', session: this.id, ...(code ? { code } : {}), message: outcome.reason ?? outcome.message, ...(alert ? { alert } : {}), at: Date.now() });
+      secure.destroy();
+      raw.destroy();
+      return false;
+    }
+    const version = secure.getProtocol() ?? 'unknown';
+    const cipher = cipherInfo(secure);
+    this.#tls = { version, cipher: cipher.openssl };
+    const { summaries, leaf } = peerChain(secure);
+    const at = Date.now();
+    this.#o.bus.emit({
+      type: 'tls-established', session: this.id, version, cipher,
+      keyExchange: clientKeyExchange(version, cipher.iana, secure.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
+      chain: summaries,
+      ...(p.servername ? { sni: p.servername } : {}),
+      at,
+    });
+    this.#verdict = certificateVerdict({ socket: secure, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
+    this.#o.bus.emit({ type: 'tls-verdict', session: this.id, verdict: this.#verdict, at });
+    this.#socket = secure;
+    this.#reader.attach(secure);
+    return true;
+  }
+
+  /** Ends the session: closes the socket and emits session-end. */
+  async end(): Promise<void> {
+    const socket = this.#socket;
+    if (socket && !socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 1000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.end();
+      });
+    }
+    this.#reader.detach();
+    this.#o.bus.emit({ type: 'session-end', session: this.id, at: Date.now() });
+  }
+}

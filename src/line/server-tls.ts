@@ -1,0 +1,79 @@
+import tls from 'node:tls';
+import type { ChainMaterial } from '../certs/chain-spec.js';
+import type { LabEventOf } from '../lab/events.js';
+import { compileProfile } from '../profiles/compile.js';
+import type { Profile } from '../profiles/profile.js';
+import type { CertificateSummary } from '../record/session-record.js';
+import { alertFromError } from '../tls/alert-from-error.js';
+import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import { cipherInfo, describeChain } from '../tls/describe-session.js';
+import { serverKeyExchange } from '../tls/key-exchange.js';
+import { checkTlsQuirks } from '../tls/quirk-gate.js';
+
+/** What a server-side protocol engine keeps of a finished handshake (the Received header needs it). */
+export interface TlsSummary {
+  readonly version: string;
+  readonly cipher: string;
+  readonly bits: number;
+}
+
+/**
+ * A server peer's TLS personality, compiled once: the secure context every listener of the peer
+ * hands to OpenSSL, and the description of the chain it serves. Also the one place that turns a
+ * finished or failed server handshake into its lab event, for SMTP, IMAP and POP3 alike.
+ */
+export class ServerTls {
+  readonly profile: Profile;
+  readonly context: tls.SecureContext;
+  /** The served chain, leaf first. */
+  readonly chain: CertificateSummary[];
+  /** The served chain as PEM (the quirk gate sends it in an imitated ServerHello flight). */
+  readonly certPem: string;
+  readonly #leafRsaBits?: number;
+
+  constructor(profile: Profile, material: ChainMaterial) {
+    checkTlsQuirks(profile);
+    this.profile = profile;
+    this.certPem = material.cert;
+    this.context = tls.createSecureContext(compileProfile(profile, material));
+    this.chain = describeChain(material.cert);
+    const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
+    if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
+  }
+
+  /**
+   * The tls-established event of a finished server handshake, or undefined when the client has gone
+   * already (getCipher() is then null and there is nothing to describe).
+   */
+  establishedEvent(session: string, socket: tls.TLSSocket, hello: ClientHelloSummary | undefined): LabEventOf<'tls-established'> | undefined {
+    if (!(socket.getCipher() as unknown)) return undefined;
+    const version = socket.getProtocol() ?? 'unknown';
+    const cipher = cipherInfo(socket);
+    const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;
+    return {
+      type: 'tls-established', session, version, cipher,
+      keyExchange: serverKeyExchange(version, cipher.iana, hello, this.profile, this.#leafRsaBits),
+      chain: this.chain,
+      ...(servername ? { sni: String(servername) } : {}),
+      at: Date.now(),
+    };
+  }
+}
+
+/** What a tls-established event says, in the short form engines keep. */
+export function tlsSummary(e: LabEventOf<'tls-established'>): TlsSummary {
+  return { version: e.version, cipher: e.cipher.openssl, bits: e.cipher.bits };
+}
+
+/**
+ * The tls-failed event for a handshake error (OpenSSL's, a timeout, a vanished client). When the
+ * client's first bytes were not a ClientHello, the message says so: OpenSSL's own words for that
+ * ("wrong version number") send people looking in the wrong place.
+ */
+export function tlsFailedEvent(session: string, err: { code?: string; message: string; reason?: string }, helloInvalid?: string): LabEventOf<'tls-failed'> {
+  const code = err.code;
+  let message = err.reason ?? err.message;
+  if (helloInvalid) message = `${message} (the client's first bytes were not a ClientHello: ${helloInvalid})`;
+  const alert = alertFromError(code);
+  return { type: 'tls-failed', session, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() };
+}
