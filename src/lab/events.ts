@@ -1,5 +1,5 @@
 import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../record/session-record.js';
+import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../record/session-record.js';
 
 /**
  * The one typed event stream of a lab. Peers emit; the record builder, the recorder, the CLI printer
@@ -8,7 +8,7 @@ import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttemp
 export type LabEvent =
   | { readonly type: 'peer-listening'; readonly peer: string; readonly protocol: Protocol; readonly tlsMode: 'explicit' | 'implicit'; readonly address: string; readonly port: number; readonly profile: string; readonly policy: string }
   | { readonly type: 'peer-stopped'; readonly peer: string }
-  | { readonly type: 'session-start'; readonly session: string; readonly peer: string; readonly role: 'server' | 'client'; readonly protocol: Protocol; readonly tlsMode: 'explicit' | 'implicit'; readonly profile: string; readonly policy: string; readonly local: { address: string; port: number }; readonly remote: { address: string; port: number }; readonly at: number }
+  | { readonly type: 'session-start'; readonly session: string; readonly peer: string; readonly role: 'server' | 'client' | 'proxy'; readonly protocol: Protocol; readonly tlsMode: 'explicit' | 'implicit'; readonly profile: string; readonly policy: string; readonly local: { address: string; port: number }; readonly remote: { address: string; port: number }; readonly at: number }
   | { readonly type: 'line'; readonly session: string; readonly dir: 'C' | 'S'; readonly line: string; readonly at: number }
   | { readonly type: 'helo'; readonly session: string; readonly name: string }
   | { readonly type: 'starttls-offered'; readonly session: string; readonly offered: boolean }
@@ -38,7 +38,10 @@ export type LabEvent =
   /** The sender's verdict on the server certificate. */
   | { readonly type: 'tls-verdict'; readonly session: string; readonly verdict: CertificateVerdict; readonly at: number }
   /** The sending policy's decision on this connection: the record's result and reason. */
-  | { readonly type: 'client-outcome'; readonly session: string; readonly result: SessionResult; readonly reason: string; readonly policyLabel: string; readonly delivery: string; readonly attempt: number; readonly attempts?: readonly DeliveryAttempt[] };
+  | { readonly type: 'client-outcome'; readonly session: string; readonly result: SessionResult; readonly reason: string; readonly policyLabel: string; readonly delivery: string; readonly attempt: number; readonly attempts?: readonly DeliveryAttempt[] }
+  // Proxy role (mxlab proxy):
+  /** The MITM proxy's verdict on one client connection, sent just before its session-end. */
+  | { readonly type: 'interception'; readonly session: string; readonly interception: Interception };
 
 export type LabEventType = LabEvent['type'];
 export type LabEventOf<T extends LabEventType> = Extract<LabEvent, { type: T }>;

@@ -36,6 +36,7 @@ export class LineClient {
   #tls?: { version: string; cipher: string };
   #verdict?: CertificateVerdict;
   #started = false;
+  #errored = false;
 
   constructor(options: LineClientOptions) {
     this.#o = options;
@@ -116,11 +117,12 @@ export class LineClient {
     if (this.#socket && !this.#socket.destroyed) this.#socket.write(`${line}\r\n`);
   }
 
+  /** Protocol-specific events (capabilities, starttls-offered, policy-refused) from the probe. */
   emit(event: Parameters<EventBus['emit']>[0]): void {
     this.#o.bus.emit(event);
   }
 
-  #errored = false;
+  /** Records the session's failure (the first one only). */
   error(message: string, stage: string, code?: string): void {
     if (this.#errored) return;
     this.#errored = true;

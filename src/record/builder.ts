@@ -28,6 +28,8 @@ interface Draft {
   loginBeforeTls?: boolean;
   verdict?: LabEventOf<'tls-verdict'>['verdict'];
   outcome?: LabEventOf<'client-outcome'>;
+  /* Proxy role: */
+  interception?: LabEventOf<'interception'>['interception'];
 }
 
 /** Replies that decide a session: an accepted message, a TLS answer, or any refusal. */
@@ -144,6 +146,9 @@ export class RecordBuilder {
       case 'client-outcome':
         d.outcome = e;
         break;
+      case 'interception':
+        d.interception = e.interception;
+        break;
       case 'note':
         d.transcript.push({ t: t(e.at), dir: '*', line: e.text });
         break;
@@ -227,5 +232,6 @@ function build(d: Draft, endAt: number): SessionRecord {
     ...(d.verdict ? { verification: d.verdict } : {}),
     ...(d.capsBefore || d.capsAfter ? { capabilities: { ...(d.capsBefore ? { beforeTls: d.capsBefore } : {}), ...(d.capsAfter ? { afterTls: d.capsAfter } : {}) } } : {}),
     ...(d.loginBeforeTls !== undefined ? { loginBeforeTls: d.loginBeforeTls } : {}),
+    ...(d.interception ? { interception: d.interception } : {}),
   };
 }

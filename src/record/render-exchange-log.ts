@@ -55,7 +55,7 @@ export function exchangeTlsContext(r: SessionRecord): string | undefined {
   const bulk = calgBulk(suite?.enc ?? r.cipher.openssl, r.cipher.bits);
   const mac = calgMac(r.cipher.iana);
   const kx = r.keyExchange;
-  return `TLS protocol ${spProt(r.version, r.role)} negotiation succeeded using bulk encryption algorithm ${bulk} with strength ${r.cipher.bits} bits, MAC hash algorithm ${mac.name} with strength ${mac.bits} bits and key exchange algorithm ${KX[kx?.type ?? 'unknown']} with strength ${kx?.bits ?? 0} bits`;
+  return `TLS protocol ${spProt(r.version, r.role === 'client' ? 'client' : 'server')} negotiation succeeded using bulk encryption algorithm ${bulk} with strength ${r.cipher.bits} bits, MAC hash algorithm ${mac.name} with strength ${mac.bits} bits and key exchange algorithm ${KX[kx?.type ?? 'unknown']} with strength ${kx?.bits ?? 0} bits`;
 }
 
 /**
@@ -64,7 +64,7 @@ export function exchangeTlsContext(r: SessionRecord): string | undefined {
  * `>` sent, `*` TLS, `-` disconnect.
  */
 export function exchangeLog(r: SessionRecord): string[] {
-  const connector = `${r.role === 'server' ? 'Default Frontend' : 'Outbound to'} ${r.peer}`;
+  const connector = `${r.role !== 'client' ? 'Default Frontend' : 'Outbound to'} ${r.peer}`;
   const session = sessionHex(r.id);
   const local = `${r.local.address.replace(/^::ffff:/, '')}:${r.local.port}`;
   const remote = `${r.remote.address.replace(/^::ffff:/, '')}:${r.remote.port}`;
@@ -73,7 +73,7 @@ export function exchangeLog(r: SessionRecord): string[] {
   const line = (t: number, event: string, data: string, context = ''): string =>
     [new Date(start + t).toISOString(), csv(connector), session, String(seq++), local, remote, event, csv(data), csv(context)].join(',');
   const out = [line(0, '+', '', '')];
-  const received = r.role === 'server' ? 'C' : 'S';
+  const received = r.role !== 'client' ? 'C' : 'S';
   let tlsDone = false;
   for (const l of r.transcript) {
     if (l.dir === '*') {

@@ -15,7 +15,7 @@ function peerName(address: string): string {
 
 /** Postfix's trust words: Anonymous (server side, no client cert), Untrusted, Trusted, Verified. */
 function trust(r: SessionRecord): string {
-  if (r.role === 'server') return 'Anonymous';
+  if (r.role !== 'client') return 'Anonymous';
   return 'Untrusted';
 }
 
@@ -25,17 +25,17 @@ function trust(r: SessionRecord): string {
  * or `SSL_accept error from …`), queue ids, and `disconnect from … commands=N`.
  */
 export function postfixLog(r: SessionRecord, host = 'mx'): string[] {
-  const daemon = r.role === 'server' ? 'postfix/smtpd' : 'postfix/smtp';
+  const daemon = r.role !== 'client' ? 'postfix/smtpd' : 'postfix/smtp';
   const pid = 10000 + (Math.abs([...r.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)) % 50000);
   const prefix = (iso: string): string => `${syslogTime(iso)} ${host} ${daemon}[${pid}]: `;
   const who = peerName(r.remote.address);
   const out: string[] = [];
-  const dirWord = r.role === 'server' ? 'from' : 'to';
-  if (r.role === 'server') out.push(prefix(r.timings.start) + `connect from ${who}`);
+  const dirWord = r.role !== 'client' ? 'from' : 'to';
+  if (r.role !== 'client') out.push(prefix(r.timings.start) + `connect from ${who}`);
   if (r.version && r.cipher) {
     out.push(prefix(r.timings.start) + `${trust(r)} TLS connection established ${dirWord} ${who}${r.role === 'client' ? `:${r.remote.port}` : ''}: ${r.version} with cipher ${r.cipher.openssl} (${r.cipher.bits}/${r.cipher.bits} bits)`);
   } else if (r.result === 'handshake-failed') {
-    out.push(prefix(r.timings.end) + `${r.role === 'server' ? 'SSL_accept' : 'SSL_connect'} error ${dirWord} ${who}: ${r.error?.code ?? '-1'}`);
+    out.push(prefix(r.timings.end) + `${r.role !== 'client' ? 'SSL_accept' : 'SSL_connect'} error ${dirWord} ${who}: ${r.error?.code ?? '-1'}`);
     out.push(prefix(r.timings.end) + `warning: TLS library problem: ${r.error?.message ?? 'handshake failed'}`);
   }
   for (const m of r.messages) {
@@ -45,7 +45,7 @@ export function postfixLog(r: SessionRecord, host = 'mx'): string[] {
     out.push(prefix(r.timings.end) + `NOQUEUE: reject: MAIL from ${who}: ${r.reply}; proto=ESMTP helo=<${r.helo ?? ''}>`);
   }
   if (r.error && r.result !== 'handshake-failed') out.push(prefix(r.timings.end) + `lost connection after ${r.error.stage.toUpperCase()} from ${who}: ${r.error.message}`);
-  if (r.role === 'server') {
+  if (r.role !== 'client') {
     // Postfix counts each command as ok/total ("mail=0/1 commands=2/3") once one of them failed: a
     // command succeeded when the last reply before the next command is 2xx (so STARTTLS fails with
     // its handshake, DATA when the client leaves before the final reply).

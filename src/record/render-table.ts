@@ -14,7 +14,9 @@ export function tableHeader(): string {
 export function tableRow(r: SessionRecord): string {
   const time = r.timings.start.slice(11, 23);
   const mode = r.tlsMode === 'implicit' ? 'implicit' : r.startTlsAttempted ? 'starttls' : 'plain';
-  const reason = r.error ? `${r.error.code ? `${r.error.code}: ` : ''}${r.error.message}` : (r.reply ?? '');
+  const error = r.error ? `${r.error.code ? `${r.error.code}: ` : ''}${r.error.message}` : undefined;
+  // A proxy row's question is what the client did once STARTTLS was attacked: the verdict first.
+  const reason = r.interception ? [r.interception.summary, error].filter(Boolean).join('; ') : (error ?? r.reply ?? '');
   const cells = [time, r.peer, mode, `${r.remote.address.replace(/^::ffff:/, '')}:${r.remote.port}`, r.result, r.version ?? '-', r.cipher?.openssl ?? '-', reason];
   return cells.map((c, i) => fit(c, COLUMNS[i]![1])).join('').trimEnd();
 }

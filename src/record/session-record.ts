@@ -96,8 +96,11 @@ export interface SessionRecord {
   readonly id: string;
   /** Which lab peer had this session. */
   readonly peer: string;
-  /** 'server': a fake peer accepting; 'client': a fake peer connecting. */
-  readonly role: 'server' | 'client';
+  /**
+   * 'server': a fake peer accepting; 'client': a fake peer connecting; 'proxy': the MITM proxy between
+   * a real client and a real server (one record per client connection; `interception` says what it did).
+   */
+  readonly role: 'server' | 'client' | 'proxy';
   readonly protocol: Protocol;
   /** Profile name(s) of the mxlab peer, e.g. 'tls10-only+md5-chain'. */
   readonly profile: string;
@@ -187,4 +190,43 @@ export interface SessionRecord {
   readonly attempt?: number;
   /** Every connection of the delivery, on the record of the last one. */
   readonly attempts?: readonly DeliveryAttempt[];
+  /* Proxy role (mxlab proxy) only: */
+  /**
+   * What the MITM proxy did to this client's STARTTLS and what the client did about it. The record's
+   * transcript is the client's leg (what the client sent and saw); each place where the upstream leg
+   * differed is a '*' line starting with `proxy:` (what the upstream sent or was sent instead).
+   */
+  readonly interception?: Interception;
+}
+
+/** How the MITM proxy attacks STARTTLS (`mxlab proxy --strip`). */
+export type StripMode = 'capability' | 'reply-454' | 'corrupt-command' | 'none';
+
+/** The verdict an administrator needs from one proxied connection. */
+export interface Interception {
+  /**
+   * capability: STARTTLS (STLS) removed from EHLO / CAPABILITY / CAPA; reply-454: the proxy refuses
+   * the client's STARTTLS itself; corrupt-command: the command is mangled so the server rejects it;
+   * none: pass through and observe.
+   */
+  readonly strip: StripMode;
+  /** The real server the proxy relayed to. */
+  readonly upstream: { readonly host: string; readonly port: number };
+  /** The upstream advertised STARTTLS (POP3: STLS) before TLS. */
+  readonly startTlsOfferedByUpstream: boolean;
+  /** STARTTLS reached the client in a capability list (after any stripping). */
+  readonly startTlsSeenByClient: boolean;
+  readonly clientSentStartTls: boolean;
+  /** TLS was negotiated between the client and the upstream; from then on the proxy relayed bytes it cannot read. */
+  readonly tlsEndToEnd: boolean;
+  /** Without TLS, the client went on past greeting, capabilities and STARTTLS: it sent mail, login or mailbox commands in plaintext. */
+  readonly continuedInPlaintext: boolean;
+  /** A password or SASL response crossed the proxy in plaintext (SMTP AUTH, IMAP LOGIN/AUTHENTICATE, POP3 PASS/AUTH/APOP). */
+  readonly credentialsInClear: boolean;
+  /** Message content crossed the proxy in plaintext (SMTP DATA/BDAT, IMAP APPEND or a fetched body, POP3 RETR/TOP). */
+  readonly mailInClear: boolean;
+  /** What the proxy changed on the wire, in order. */
+  readonly rewrites: readonly string[];
+  /** One line for tables, e.g. 'STARTTLS stripped from EHLO; client continued in plaintext: mail in the clear'. */
+  readonly summary: string;
 }
