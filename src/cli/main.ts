@@ -4,6 +4,8 @@ import { registerCerts } from './certs.js';
 import { registerDefaultLab } from './default-lab.js';
 import { registerProbe } from './probe.js';
 import { registerProfiles } from './profiles.js';
+import { registerProxy } from './proxy.js';
+import { registerRun } from './run.js';
 import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 
@@ -24,9 +26,11 @@ async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerSend(program);
   registerProbe(program);
+  registerProxy(program);
   registerDefaultLab(program);
   registerProfiles(program);
   registerCerts(program);
+  registerRun(program);
   try {
     await program.parseAsync(argv);
     // A command may have set a failing status (a delivery its policy refused).

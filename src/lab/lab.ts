@@ -12,6 +12,8 @@ import { KeyLog } from '../tls/keylog.js';
 import { UsageError } from '../usage-error.js';
 import { Mailbox } from '../mailbox/mailbox.js';
 import { probe, type ProbeSpec } from '../probe/probe.js';
+import { MitmProxy } from '../proxy/proxy.js';
+import { planProxy, type ProxySpec } from '../proxy/proxy-spec.js';
 import type { Protocol } from '../record/session-record.js';
 import { EventBus } from './event-bus.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
@@ -74,6 +76,8 @@ export class Lab {
   readonly #receivers: SmtpReceiver[] = [];
   /** IMAP and POP3 peers. */
   readonly #mailServers: MailServer[] = [];
+  /** MITM proxies between a real client and a real server. */
+  readonly #proxies: MitmProxy[] = [];
   /** What the receivers accepted, served by the IMAP and POP3 peers. */
   readonly mailbox: Mailbox;
   readonly #sending = new Set<Promise<unknown>>();
@@ -101,6 +105,11 @@ export class Lab {
   /** The IMAP and POP3 peers. */
   get servers(): readonly MailServer[] {
     return this.#mailServers;
+  }
+
+  /** The MITM proxies. */
+  get proxies(): readonly MitmProxy[] {
+    return this.#proxies;
   }
 
   /** Waits for the first record matching `match` (or any record of `peer` when a string is given). */
@@ -155,6 +164,19 @@ export class Lab {
   }
 
   /**
+   * A MITM proxy between a real client and a real server (`mxlab proxy`): attacks STARTTLS as
+   * `spec.strip` says and records each client connection with role 'proxy' and an `interception`
+   * verdict. Bad input rejects with a UsageError.
+   */
+  async addProxy(spec: ProxySpec): Promise<MitmProxy> {
+    const plan = planProxy(spec);
+    const proxy = new MitmProxy({ name: this.#uniqueName(spec.name ?? `${plan.protocol}-proxy`), plan, bus: this.bus });
+    this.#proxies.push(proxy);
+    await proxy.start();
+    return proxy;
+  }
+
+  /**
    * Probes a server (SMTP, IMAP or POP3) like `openssl s_client -starttls` and resolves with the
    * session record; sends no mail and no credentials. Bad input rejects with a UsageError.
    */
@@ -187,6 +209,7 @@ export class Lab {
     return [
       ...this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, protocol: 'smtp' as const, listener }))),
       ...this.#mailServers.flatMap((s) => s.listeners.map((listener) => ({ peer: s.name, profile: s.profile, protocol: s.protocol, listener }))),
+      ...this.#proxies.flatMap((p) => p.listeners.map((listener) => ({ peer: p.name, profile: 'proxy', protocol: p.protocol, listener }))),
     ];
   }
 
@@ -195,6 +218,8 @@ export class Lab {
     if (this.#stopped) return;
     this.#stopped = true;
     await Promise.allSettled([...this.#sending]);
+    // Proxies first: their sessions would otherwise record the servers behind them vanishing.
+    await Promise.all(this.#proxies.map((p) => p.stop()));
     await Promise.all([...this.#receivers.map((r) => r.stop()), ...this.#mailServers.map((s) => s.stop())]);
     this.mailbox.close();
     this.#builder.close();
@@ -203,7 +228,7 @@ export class Lab {
   }
 
   #uniqueName(base: string): string {
-    const taken = new Set([...this.#receivers, ...this.#mailServers].map((r) => r.name));
+    const taken = new Set([...this.#receivers, ...this.#mailServers, ...this.#proxies].map((r) => r.name));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }

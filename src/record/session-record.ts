@@ -102,9 +102,9 @@ export interface SessionRecord {
    */
   readonly role: 'server' | 'client' | 'proxy';
   readonly protocol: Protocol;
-  /** Profile name(s) of the mxlab peer, e.g. 'tls10-only+md5-chain'. */
+  /** Profile name(s) of the mxlab peer, e.g. 'tls10-only+md5-chain'; '-' for the proxy, which has no TLS of its own. */
   readonly profile: string;
-  /** Server policy (off/optional/required) or client policy (none/may/…). */
+  /** Server policy (off/optional/required), client policy (none/may/…), or the proxy's `strip=<mode>`. */
   readonly policy: string;
   /** 'explicit' = STARTTLS/STLS on a plaintext start; 'implicit' = handshake first (465/993/995). */
   readonly tlsMode: 'explicit' | 'implicit';
@@ -225,7 +225,7 @@ export interface Interception {
   readonly credentialsInClear: boolean;
   /** Message content crossed the proxy in plaintext (SMTP DATA/BDAT, IMAP APPEND or a fetched body, POP3 RETR/TOP). */
   readonly mailInClear: boolean;
-  /** What the proxy changed on the wire, in order. */
+  /** What the proxy changed on the wire, each kind of change once, in order of first occurrence (the transcript has every one). */
   readonly rewrites: readonly string[];
   /** One line for tables, e.g. 'STARTTLS stripped from EHLO; client continued in plaintext: mail in the clear'. */
   readonly summary: string;

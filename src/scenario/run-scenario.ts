@@ -1,0 +1,259 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getLabCa } from '../certs/lab-ca.js';
+import { Lab } from '../lab/lab.js';
+import type { ProfileOverrides } from '../profiles/resolve.js';
+import type { SessionRecord } from '../record/session-record.js';
+import { describeExpectation, judge, keyFields, type Mismatch } from './expectations.js';
+import { clientNames, probeProtocol, type ClientSpec, type Expectation, type LoadedScenario, type PeerSpec } from './scenario.js';
+
+/** One test: one expectation of one scenario. */
+export interface TestResult {
+  readonly scenario: string;
+  readonly file: string;
+  /** Line of the expectation in the file. */
+  readonly line: number;
+  readonly name: string;
+  readonly ok: boolean;
+  readonly mismatches: readonly Mismatch[];
+  /** Key fields of the record judged (absent when none was found). */
+  readonly record?: Readonly<Record<string, unknown>>;
+  /** Why there was nothing to judge (no record, an action that threw, a timeout). */
+  readonly error?: string;
+  readonly why?: string;
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly file: string;
+  readonly durationMs: number;
+  readonly tests: readonly TestResult[];
+}
+
+export interface RunScenarioOptions {
+  /** The external system under test, HOST:PORT (overrides the file's `sut`). */
+  readonly sut?: string;
+  /** Certificate cache. @default the project's certs/ */
+  readonly certsDir?: string;
+  /** Called once the peers listen, before any action: a test (or a wrapper) may point a SUT at them. */
+  readonly onStarted?: (lab: Lab) => void | Promise<void>;
+}
+
+const CLIENT_TIMEOUTS = { connectMs: 5000, greetingMs: 5000, commandMs: 5000 };
+
+function overridesOf(p: { overrides?: PeerSpec['overrides']; quirks?: PeerSpec['quirks'] }): ProfileOverrides | undefined {
+  if (!p.overrides && !p.quirks) return undefined;
+  return { ...p.overrides, ...(p.quirks ? { quirks: p.quirks } : {}) };
+}
+
+async function startPeer(lab: Lab, p: PeerSpec, sut: string | undefined): Promise<void> {
+  const port = p.port ?? 0;
+  const protocol = p.protocol ?? 'smtp';
+  if (p.proxy) {
+    const up = p.proxy.upstream;
+    const upstream = up === 'sut' ? sut : lab.endpoints().some((e) => e.peer === up) ? `${ownAddress(lab, up)}:${portOf(lab, up)}` : up;
+    if (!upstream) throw new Error(`proxy ${p.name}: upstream is sut, but no system under test is given`);
+    await lab.addProxy({ name: p.name, protocol, strip: p.proxy.strip ?? 'capability', upstream, port, ...(p.address ? { address: p.address } : {}) });
+    return;
+  }
+  const overrides = overridesOf(p);
+  const common = { name: p.name, profile: p.profile!, policy: p.policy ?? 'optional', ...(overrides ? { overrides } : {}), ...(p.address ? { address: p.address } : {}) };
+  if (protocol === 'smtp') {
+    await lab.addReceiver({ ...common, personality: p.personality ?? 'generic', ...(p.implicit ? { smtps: [port] } : { smtp: [port] }) });
+  } else if (protocol === 'imap') {
+    await lab.addImapServer({ ...common, ...(p.credentials ? { credentials: p.credentials } : {}), ...(p.implicit ? { imaps: [port] } : { imap: [port] }) });
+  } else {
+    await lab.addPop3Server({ ...common, ...(p.credentials ? { credentials: p.credentials } : {}), ...(p.implicit ? { pop3s: [port] } : { pop3: [port] }) });
+  }
+}
+
+/** The port a started peer listens on. */
+function portOf(lab: Lab, peer: string): number {
+  const e = lab.endpoints().find((x) => x.peer === peer);
+  if (!e) throw new Error(`peer ${peer} has no listener`);
+  return e.listener.port;
+}
+
+/** Where a client of ours reaches a started peer: its bound address, loopback for a wildcard. */
+function ownAddress(lab: Lab, peer: string): string {
+  const a = lab.endpoints().find((x) => x.peer === peer)?.listener.address ?? '127.0.0.1';
+  if (a === '0.0.0.0' || a === '::') return a === '::' ? '[::1]' : '127.0.0.1';
+  return a.includes(':') ? `[${a}]` : a;
+}
+
+async function runAction(lab: Lab, loaded: LoadedScenario, kind: 'send' | 'probe', spec: ClientSpec, name: string, sut: string | undefined, deadline: number): Promise<void> {
+  const peers = loaded.scenario.peers;
+  const target = spec.to === undefined || spec.to === 'sut' ? undefined : peers.find((p) => p.name === spec.to);
+  const to = target ? `${ownAddress(lab, target.name)}:${portOf(lab, target.name)}` : sut;
+  if (!to) throw new Error(`${kind} ${name}: no system under test; give sut: HOST:PORT in the file or --sut`);
+  const ca = (spec.ca ?? 'lab') === 'lab' ? (await getLabCa(lab.certsDir)).cert : undefined;
+  const common = {
+    name, to,
+    implicit: spec.implicit ?? target?.implicit ?? false,
+    ...(spec.policy ? { policy: spec.policy } : {}),
+    ...(spec.profile ? { profile: spec.profile } : {}),
+    ...(spec.overrides ? { overrides: spec.overrides } : {}),
+    ...(spec.tlsDomain ? { tlsDomain: spec.tlsDomain } : {}),
+    ...(ca ? { ca } : {}),
+    timeouts: { ...CLIENT_TIMEOUTS, totalMs: Math.max(1000, deadline - Date.now()) },
+  };
+  if (kind === 'send') {
+    await lab.send({ ...common, ...(spec.rcpt ? { rcpt: spec.rcpt } : {}), ...(spec.from ? { from: spec.from } : {}) });
+  } else {
+    await lab.probe({ ...common, protocol: probeProtocol(spec, peers) });
+  }
+}
+
+/**
+ * A client connection to one of our own peers leaves a record on both ends; the server's may end a
+ * moment after the client's. Waits for the server half of every such pair so that expectations on
+ * either side see a settled lab.
+ */
+async function settle(lab: Lab, timeoutMs: number): Promise<void> {
+  const ports = new Set(lab.endpoints().map((e) => e.listener.port));
+  const clients = lab.records.filter((r) => r.role === 'client' && ports.has(r.remote.port) && r.local.port);
+  await Promise.allSettled(clients.map((c) => lab.waitForRecord((r) => r.role !== 'client' && r.remote.port === c.local.port && r.local.port === c.remote.port, timeoutMs)));
+  if (!lab.proxies.length) return;
+  // Behind a proxy the server's session cannot be paired with the client's: wait until records stop coming.
+  const until = Date.now() + Math.min(timeoutMs, 1000);
+  for (let n = -1; n !== lab.records.length && Date.now() < until;) {
+    n = lab.records.length;
+    await new Promise((r) => setTimeout(r, 60));
+  }
+}
+
+function select(records: readonly SessionRecord[], e: Expectation): SessionRecord | undefined {
+  const found = records.filter((r) => r.peer === e.peer && (!e.role || r.role === e.role) && (!e.attempt || r.attempt === e.attempt));
+  return e.nth ? found[e.nth - 1] : found[found.length - 1];
+}
+
+async function awaitSut(lab: Lab, peer: string, count: number, timeoutMs: number): Promise<void> {
+  const seen = new Set<string>();
+  const until = Date.now() + timeoutMs;
+  while (seen.size < count) {
+    const r = await lab.waitForRecord((x) => x.peer === peer && !seen.has(x.id), Math.max(1, until - Date.now()));
+    seen.add(r.id);
+  }
+}
+
+const SANITY_PREFIX = 'sanity-';
+
+interface SanityProbe {
+  readonly target: string;
+  readonly when: 'before' | 'after';
+  readonly record?: SessionRecord;
+  readonly error?: string;
+}
+
+/** The peer answered: the probe got past the TCP connect and the greeting, whatever TLS then did. */
+const alive = (r: SessionRecord | undefined): boolean => !!r && !(r.result === 'error' && (r.error?.stage === 'connect' || r.error?.stage === 'greeting'));
+
+/** One sanity probe of every server peer (and of the sut when actions use it), as tlsfuzzer runs first and last. */
+async function sanityRound(lab: Lab, loaded: LoadedScenario, sut: string | undefined, when: 'before' | 'after', out: SanityProbe[], deadline: number): Promise<void> {
+  const targets: { name: string; to: string; protocol: PeerSpec['protocol']; implicit: boolean }[] = loaded.scenario.peers
+    .filter((p) => !p.proxy)
+    .map((p) => ({ name: p.name, to: `${ownAddress(lab, p.name)}:${portOf(lab, p.name)}`, protocol: p.protocol ?? 'smtp', implicit: p.implicit ?? false }));
+  if (sut && needsSut(loaded)) targets.push({ name: 'sut', to: sut, protocol: 'smtp', implicit: false });
+  for (const t of targets) {
+    try {
+      const record = await lab.probe({
+        name: `${SANITY_PREFIX}${when}-${t.name}`, protocol: t.protocol ?? 'smtp', to: t.to, implicit: t.implicit, policy: 'may',
+        timeouts: { ...CLIENT_TIMEOUTS, totalMs: Math.max(1000, Math.min(10000, deadline - Date.now())) },
+      });
+      out.push({ target: t.name, when, record });
+    } catch (err) {
+      out.push({ target: t.name, when, error: (err as Error).message });
+    }
+  }
+}
+
+function sanityTests(loaded: LoadedScenario, probes: readonly SanityProbe[], failure: string | undefined): TestResult[] {
+  const targets = [...new Set(probes.map((p) => p.target))];
+  return targets.map((target) => {
+    const before = probes.find((p) => p.target === target && p.when === 'before');
+    const after = probes.find((p) => p.target === target && p.when === 'after');
+    const mismatches = (['before', 'after'] as const).flatMap((when) => {
+      const p = when === 'before' ? before : after;
+      if (alive(p?.record)) return [];
+      const got = p?.record ? `${p.record.result}: ${p.record.error?.message ?? p.record.reason ?? ''}` : p?.error ?? failure ?? 'not probed';
+      return [{ field: `sanity.${when}`, got, want: 'the peer answers its greeting' }];
+    });
+    const bad = [after, before].find((p) => p?.record && !alive(p.record))?.record;
+    return {
+      scenario: loaded.scenario.name, file: loaded.file, line: 1, name: `sanity: ${target} answers before and after the actions`,
+      ok: mismatches.length === 0, mismatches, ...(bad ? { record: keyFields(bad) } : {}),
+    };
+  });
+}
+
+/** Runs one scenario in its own Lab (port-0 peers, a temporary run folder) and judges every expectation. */
+export async function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  const started = Date.now();
+  const s = loaded.scenario;
+  const deadline = started + (s.timeoutMs ?? 15000);
+  const dir = mkdtempSync(join(tmpdir(), 'mxlab-scenario-'));
+  const lab = new Lab({ runDir: dir, ...(options.certsDir ? { certsDir: options.certsDir } : {}) });
+  const sut = options.sut ?? s.sut;
+  let failure: string | undefined;
+  const actionErrors = new Map<string, string>();
+  const sanity: SanityProbe[] = [];
+  const timer = { id: undefined as NodeJS.Timeout | undefined };
+  const work = (async () => {
+    // Servers first, then the proxies in front of them.
+    for (const p of [...s.peers.filter((x) => !x.proxy), ...s.peers.filter((x) => x.proxy)]) await startPeer(lab, p, sut);
+    await options.onStarted?.(lab);
+    if (s.sanity) await sanityRound(lab, loaded, sut, 'before', sanity, deadline);
+    const actions = s.actions ?? [];
+    const names = clientNames(actions, s.peers);
+    for (const [i, a] of actions.entries()) {
+      const [kind, spec] = 'send' in a ? (['send', a.send] as const) : (['probe', a.probe] as const);
+      try {
+        await runAction(lab, loaded, kind, spec, names[i]!, sut, deadline);
+      } catch (err) {
+        actionErrors.set(names[i]!, `${kind} ${names[i]} failed: ${(err as Error).message}`);
+      }
+    }
+    if (s.await) await awaitSut(lab, s.await.peer, s.await.count ?? 1, Math.min(s.await.timeoutMs ?? 10000, deadline - Date.now()));
+    await settle(lab, Math.min(3000, Math.max(1, deadline - Date.now())));
+    if (s.sanity) {
+      await sanityRound(lab, loaded, sut, 'after', sanity, deadline);
+      await settle(lab, Math.min(3000, Math.max(1, deadline - Date.now())));
+    }
+  })();
+  const timeout = new Promise<never>((_, reject) => {
+    timer.id = setTimeout(() => reject(new Error(`scenario did not finish within ${s.timeoutMs ?? 15000} ms (timeoutMs)`)), Math.max(1, deadline - Date.now()));
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } catch (err) {
+    failure = (err as Error).message;
+  } finally {
+    clearTimeout(timer.id);
+  }
+  // Sanity sessions are the harness's own: expectations never see them (nor their server halves).
+  const sanityPorts = new Set(sanity.flatMap((p) => (p.record?.local.port ? [p.record.local.port] : [])));
+  const records = lab.records.filter((r) => !r.peer.startsWith(SANITY_PREFIX) && !(r.role !== 'client' && sanityPorts.has(r.remote.port)));
+  const tests = s.expect.map((e, i): TestResult => {
+    const base = { scenario: s.name, file: loaded.file, line: loaded.expectationLines[i] ?? 1, name: describeExpectation(e), ...(e.why ? { why: e.why } : {}) };
+    const record = select(records, e);
+    if (!record) {
+      const error = actionErrors.get(e.peer) ?? failure ?? `no session record of peer ${e.peer}${e.role ? ` (role ${e.role})` : ''}${e.attempt ? ` (attempt ${e.attempt})` : ''}${e.nth ? ` (#${e.nth})` : ''}`;
+      return { ...base, ok: false, mismatches: [{ field: 'record', got: 'none', want: `a record of ${e.peer}` }], error };
+    }
+    const m = judge(e, record);
+    return { ...base, ok: m.length === 0, mismatches: m, ...(m.length ? { record: keyFields(record) } : {}), ...(failure && m.length ? { error: failure } : {}) };
+  });
+  if (s.sanity) tests.push(...sanityTests(loaded, sanity, failure));
+  await lab.stop().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+  return { name: s.name, file: loaded.file, durationMs: Date.now() - started, tests };
+}
+
+/** Whether the scenario sends to or probes the SUT, or waits for it (then a sut is needed to run it). */
+export function needsSut(loaded: LoadedScenario): boolean {
+  return loaded.scenario.peers.some((p) => p.proxy?.upstream === 'sut') || (loaded.scenario.actions ?? []).some((a) => {
+    const spec = 'send' in a ? a.send : a.probe;
+    return spec.to === undefined || spec.to === 'sut';
+  });
+}
