@@ -87,10 +87,7 @@ export class ImapDialect implements Dialect {
       if (!bytes) return 'ended';
       const line = bytes.toString('utf8');
       if (this.#authTag) {
-        const cancel = line.trim() === '*';
-        if (!cancel) s.flags.credentialsInClear = true;
-        s.clientLine(cancel ? '*' : SECRET_MASK);
-        s.upstream.writeLine(bytes);
+        s.relaySaslResponse(bytes);
         continue;
       }
       const m = /^(\S+) +(\S+)(?: +(\S+))?/.exec(line);
@@ -99,27 +96,17 @@ export class ImapDialect implements Dialect {
       if (command === 'UID' && m?.[3]) command = `UID ${m[3].toUpperCase()}`;
       s.command(command, HARMLESS);
       if (command === 'STARTTLS') {
-        s.flags.clientSentStartTls = true;
-        s.clientLine(line);
-        const strip = s.plan.strip;
-        if (strip === 'reply-454') {
-          s.rewrite('answered STARTTLS itself with a tagged NO; the upstream never saw it');
-          s.toClient([imapRefusal(tag)]);
-          continue;
-        }
-        this.#open.push(tag);
-        if (strip === 'corrupt-command') {
-          s.rewrite(`sent "${tag} ${MANGLED}" to the upstream instead of STARTTLS`);
-          s.upstream.writeLine(`${tag} ${MANGLED}`);
-          this.#startTlsTag = undefined;
-          this.#mangledTag = tag;
-          continue;
-        }
-        s.upstream.writeLine(bytes);
-        this.#startTlsTag = tag;
-        const answer = await s.startTlsAnswer();
-        if (answer === 'go') return 'relay';
-        if (answer === 'closed') return 'ended';
+        const next = await s.clientStartTls({
+          bytes, line,
+          refusal: { reply: imapRefusal(tag), note: 'answered STARTTLS itself with a tagged NO; the upstream never saw it' },
+          corruption: { line: `${tag} ${MANGLED}`, note: `sent "${tag} ${MANGLED}" to the upstream instead of STARTTLS` },
+          sent: (corrupted) => {
+            this.#open.push(tag);
+            this.#startTlsTag = corrupted ? undefined : tag;
+            if (corrupted) this.#mangledTag = tag;
+          },
+        });
+        if (next) return next;
         continue;
       }
       const masked = maskCommand(line, command);
@@ -185,12 +172,7 @@ export class ImapDialect implements Dialect {
       }
       if (tag && tag === this.#startTlsTag) {
         this.#startTlsTag = undefined;
-        s.toClient([line]);
-        if (tagged![2]!.toUpperCase() === 'OK') {
-          s.answerStartTls('go');
-          return 'relay';
-        }
-        s.answerStartTls('refused');
+        if (s.upstreamStartTlsReply([line], tagged![2]!.toUpperCase() === 'OK')) return 'relay';
         continue;
       }
       if (/^\* BYE\b/i.test(line)) s.upstreamBye = { line, expected: s.farewell };

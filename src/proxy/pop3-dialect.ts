@@ -63,10 +63,7 @@ export class Pop3Dialect implements Dialect {
       if (!bytes) return 'ended';
       const line = bytes.toString('utf8');
       if (this.#sasl) {
-        const cancel = line.trim() === '*';
-        if (!cancel) s.flags.credentialsInClear = true;
-        s.clientLine(cancel ? '*' : SECRET_MASK);
-        s.upstream.writeLine(bytes);
+        s.relaySaslResponse(bytes);
         continue;
       }
       const m = /^(\S*)(?:\s+(\S.*))?$/.exec(line)!;
@@ -74,25 +71,13 @@ export class Pop3Dialect implements Dialect {
       const sent: Sent = { verb, hasArg: m[2] !== undefined };
       s.command(verb, HARMLESS);
       if (verb === 'STLS') {
-        s.flags.clientSentStartTls = true;
-        s.clientLine(line);
-        const strip = s.plan.strip;
-        if (strip === 'reply-454') {
-          s.rewrite('answered STLS itself with -ERR; the upstream never saw it');
-          s.toClient([POP3_REFUSAL]);
-          continue;
-        }
-        if (strip === 'corrupt-command') {
-          s.rewrite(`sent ${MANGLED} to the upstream instead of STLS`);
-          s.upstream.writeLine(MANGLED);
-          this.#pending.push({ verb: MANGLED, hasArg: false });
-          continue;
-        }
-        s.upstream.writeLine(bytes);
-        this.#pending.push(sent);
-        const answer = await s.startTlsAnswer();
-        if (answer === 'go') return 'relay';
-        if (answer === 'closed') return 'ended';
+        const next = await s.clientStartTls({
+          bytes, line,
+          refusal: { reply: POP3_REFUSAL, note: 'answered STLS itself with -ERR; the upstream never saw it' },
+          corruption: { line: MANGLED, note: `sent ${MANGLED} to the upstream instead of STLS` },
+          sent: (corrupted) => this.#pending.push(corrupted ? { verb: MANGLED, hasArg: false } : sent),
+        });
+        if (next) return next;
         continue;
       }
       const masked = mask(line, verb);
@@ -121,12 +106,7 @@ export class Pop3Dialect implements Dialect {
       if (sent?.verb === 'AUTH') this.#sasl = false;
       if (sent?.verb === MANGLED) s.flags.mangledAnswer = line;
       if (sent?.verb === 'STLS') {
-        s.toClient([line]);
-        if (line.startsWith('+OK')) {
-          s.answerStartTls('go');
-          return 'relay';
-        }
-        s.answerStartTls('refused');
+        if (s.upstreamStartTlsReply([line], line.startsWith('+OK'))) return 'relay';
         continue;
       }
       if (sent?.verb === 'QUIT') s.upstreamBye = { line, expected: true };

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { EventBus } from '../lab/event-bus.js';
-import { transcriptText } from '../line/connection.js';
+import { SECRET_MASK, transcriptText } from '../line/connection.js';
 import { suiteByCode, suiteName } from '../tls/cipher-suites.js';
 import type { ClientHelloSummary } from '../tls/client-hello-types.js';
 import { alertName, alertLevelName, versionName } from '../tls/registry.js';
@@ -23,6 +23,19 @@ export interface Dialect {
 }
 
 export type StartTlsAnswer = 'go' | 'refused' | 'closed';
+
+/** A client's STARTTLS (STLS) command and what the proxy says and sends for it under each strip mode. */
+export interface StartTlsCommand {
+  /** The command as the client sent it. */
+  readonly bytes: Buffer;
+  readonly line: string;
+  /** reply-454: the refusal the proxy answers with, and the rewrite note saying so. */
+  readonly refusal: { readonly reply: string; readonly note: string };
+  /** corrupt-command: the line sent upstream instead, and the rewrite note saying so. */
+  readonly corruption: { readonly line: string; readonly note: string };
+  /** A line went upstream (`corrupted`: the corruption's): what the dialect keeps to match its reply. */
+  readonly sent: (corrupted: boolean) => void;
+}
 
 /**
  * One client connection through the MITM proxy: the upstream connection made for it, both legs read
@@ -118,7 +131,52 @@ export class ProxySession {
     if (!harmless.has(verb)) this.flags.continuedInPlaintext = true;
   }
 
+  /** A line of a SASL exchange from the client: relayed, and masked unless it is the `*` that cancels. */
+  relaySaslResponse(bytes: Buffer): void {
+    const cancel = bytes.toString('utf8').trim() === '*';
+    if (!cancel) this.flags.credentialsInClear = true;
+    this.clientLine(cancel ? '*' : SECRET_MASK);
+    this.upstream.writeLine(bytes);
+  }
+
   /* The STARTTLS gate: the client's loop waits here for the upstream's answer. */
+
+  /**
+   * The client asked for TLS (STARTTLS, STLS): done as the strip mode says — refused by the proxy
+   * itself (reply-454), sent upstream corrupted (corrupt-command), or sent as it came and its answer
+   * awaited. `sent` is the dialect's bookkeeping once a line went upstream. The client's loop goes on
+   * reading on undefined, else returns what this returns.
+   */
+  async clientStartTls(c: StartTlsCommand): Promise<'relay' | 'ended' | undefined> {
+    this.flags.clientSentStartTls = true;
+    this.clientLine(c.line);
+    const strip = this.plan.strip;
+    if (strip === 'reply-454') {
+      this.rewrite(c.refusal.note);
+      this.toClient([c.refusal.reply]);
+      return undefined;
+    }
+    if (strip === 'corrupt-command') {
+      this.rewrite(c.corruption.note);
+      this.upstream.writeLine(c.corruption.line);
+      c.sent(true);
+      return undefined;
+    }
+    this.upstream.writeLine(c.bytes);
+    c.sent(false);
+    const answer = await this.startTlsAnswer();
+    if (answer === 'go') return 'relay';
+    if (answer === 'closed') return 'ended';
+    return undefined;
+  }
+
+  /** The upstream's reply to the STARTTLS it was sent: relayed, and the client's loop told; true when TLS goes ahead. */
+  upstreamStartTlsReply(lines: readonly string[], accepted: boolean): boolean {
+    this.toClient(lines);
+    this.answerStartTls(accepted ? 'go' : 'refused');
+    return accepted;
+  }
+
 
   startTlsAnswer(): Promise<StartTlsAnswer> {
     if (!this.#startTls) {

@@ -62,35 +62,20 @@ export class SmtpDialect implements Dialect {
       const line = bytes.toString('utf8');
       if (this.#secretNext) {
         this.#secretNext = false;
-        const cancel = line.trim() === '*';
-        if (!cancel) s.flags.credentialsInClear = true;
-        s.clientLine(cancel ? '*' : SECRET_MASK);
-        s.upstream.writeLine(bytes);
+        s.relaySaslResponse(bytes);
         this.#pending.push('a SASL response');
         continue;
       }
       const verb = (/^\S*/.exec(line)![0]).toUpperCase();
       s.command(verb, HARMLESS);
       if (verb === 'STARTTLS') {
-        s.flags.clientSentStartTls = true;
-        s.clientLine(line);
-        const strip = s.plan.strip;
-        if (strip === 'reply-454') {
-          s.rewrite('answered STARTTLS itself; the upstream never saw it');
-          s.toClient([SMTP_REFUSAL]);
-          continue;
-        }
-        if (strip === 'corrupt-command') {
-          s.rewrite(`sent ${MANGLED} to the upstream instead of STARTTLS`);
-          s.upstream.writeLine(MANGLED);
-          this.#pending.push(MANGLED);
-          continue;
-        }
-        s.upstream.writeLine(bytes);
-        this.#pending.push('STARTTLS');
-        const answer = await s.startTlsAnswer();
-        if (answer === 'go') return 'relay';
-        if (answer === 'closed') return 'ended';
+        const next = await s.clientStartTls({
+          bytes, line,
+          refusal: { reply: SMTP_REFUSAL, note: 'answered STARTTLS itself; the upstream never saw it' },
+          corruption: { line: MANGLED, note: `sent ${MANGLED} to the upstream instead of STARTTLS` },
+          sent: (corrupted) => this.#pending.push(corrupted ? MANGLED : 'STARTTLS'),
+        });
+        if (next) return next;
         continue;
       }
       if (verb === 'AUTH') {
@@ -161,12 +146,7 @@ export class SmtpDialect implements Dialect {
       }
       if (answers === MANGLED) s.flags.mangledAnswer = last;
       if (answers === 'STARTTLS') {
-        s.toClient(shown);
-        if (code === '220') {
-          s.answerStartTls('go');
-          return 'relay';
-        }
-        s.answerStartTls('refused');
+        if (s.upstreamStartTlsReply(shown, code === '220')) return 'relay';
         continue;
       }
       // Set before the reply goes out: the client's next line may come at once.
