@@ -1,7 +1,7 @@
 /** The library API: start a lab of fake peers from code and await their session records. */
 export { Lab, DEFAULT_CERTS_DIR, type LabOptions, type ReceiverSpec } from './lab/lab.js';
-export { EventBus } from './lab/event-bus.js';
-export type { LabEvent, LabEventType } from './lab/events.js';
+export { EventBus } from './events/event-bus.js';
+export type { LabEvent, LabEventType } from './events/events.js';
 export { SmtpReceiver, type BoundListener } from './smtp/receiver.js';
 export type { ImapServerSpec, Pop3ServerSpec, MailServerSpec, MailServer } from './lab/mail-servers.js';
 export { ImapServer, type ImapServerOptions } from './imap/server.js';
@@ -11,9 +11,9 @@ export { probe, PROBE_PROTOCOLS, type ProbeSpec, type ProbeProtocol } from './pr
 export { MitmProxy, type BoundProxyListener } from './proxy/proxy.js';
 export { STRIP_MODES, PROXY_PROTOCOLS, type ProxySpec } from './proxy/proxy-spec.js';
 export type { Credentials } from './line/sasl-plain.js';
-export { SERVER_POLICIES, type ServerPolicy } from './smtp/server-policy.js';
+export { SERVER_POLICIES, type ServerPolicy } from './model/server-policy.js';
 export { deliver, sendOnce, planDelivery, parseTarget, type SendSpec, type SendTimeouts } from './smtp/sender.js';
-export { parseClientPolicy, CLIENT_POLICIES, POLICY_EQUIVALENTS, type ClientPolicy, type ParsedClientPolicy } from './smtp/client-policy.js';
+export { parseClientPolicy, CLIENT_POLICIES, POLICY_EQUIVALENTS, type ClientPolicy, type ParsedClientPolicy } from './model/client-policy.js';
 export { CATALOGUE } from './profiles/catalogue.js';
 export { resolveProfile, profileNames, type ProfileOverrides } from './profiles/resolve.js';
 export { compileProfile } from './profiles/compile.js';
@@ -22,8 +22,8 @@ export type { Quirks } from './profiles/quirks.js';
 export { getChain } from './certs/factory.js';
 export { exportLabCa, getLabCa } from './certs/lab-ca.js';
 export type { ChainSpec, ChainMaterial } from './certs/chain-spec.js';
-export type { SessionRecord, SessionResult, CipherInfo, KeyExchangeInfo, CertificateSummary, CertificateVerdict, DeliveryAttempt, Interception, StripMode } from './record/session-record.js';
-export type { ClientHelloSummary } from './tls/client-hello-types.js';
+export type { SessionRecord, SessionResult, CipherInfo, KeyExchangeInfo, CertificateSummary, CertificateVerdict, DeliveryAttempt, Interception, StripMode } from './model/session-record.js';
+export type { ClientHelloSummary } from './model/client-hello.js';
 export { parseClientHello } from './tls/client-hello.js';
 export { fingerprints, type Fingerprints } from './tls/fingerprint.js';
 export { knownClient, KNOWN_CLIENTS, type KnownClient } from './tls/known-clients.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CertificateSummary } from '../record/session-record.js';
+import type { CertificateSummary } from '../model/session-record.js';
 import { TAG, childrenOf, content, decodeOid, expectChildren, integerBits, readTlv, type Tlv } from './der.js';
 import { pemToDer } from './pem.js';
 

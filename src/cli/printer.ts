@@ -1,4 +1,4 @@
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { esaLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../record/session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 import { renderDelivery } from './send-report.js';
 
 const field = (name: string, value: string | undefined): string => (value ? `  ${name.padEnd(14)}${value}\n` : '');

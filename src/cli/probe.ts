@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Lab } from '../lab/lab.js';
 import { parseProbeProtocol, type ProbeSpec } from '../probe/probe.js';
-import { planDelivery } from '../smtp/send-spec.js';
+import { planDelivery } from '../client/send-spec.js';
 import { UsageError } from '../usage-error.js';
 import { parseInteger } from './option-parsers.js';
 import { renderProbe } from './probe-report.js';

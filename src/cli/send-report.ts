@@ -1,5 +1,5 @@
 import { findProfile } from '../profiles/resolve.js';
-import type { SessionRecord } from '../record/session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 
 /** The verdict as the policy saw it: not checked (none/may/encrypt), passed, or what failed. */
 function verdictText(v: NonNullable<SessionRecord['verification']>): string {

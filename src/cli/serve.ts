@@ -5,7 +5,7 @@ import { compileProfile } from '../profiles/compile.js';
 import { readOverridesFile } from '../profiles/overrides-file.js';
 import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
 import { personality } from '../smtp/personality.js';
-import { parseServerPolicy } from '../smtp/server-policy.js';
+import { parseServerPolicy } from '../model/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
 import { parseFormat, printSessions } from './printer.js';

@@ -1,6 +1,6 @@
-import type { LineClient } from '../line/client-connection.js';
-import { startTlsDecision, startTlsRefusal, verdictRefusal } from '../probe/probe-policy.js';
-import type { SendPlan } from '../smtp/send-spec.js';
+import type { LineClient } from '../client/line-client.js';
+import { startTlsDecision, startTlsRefusal, verdictRefusal } from '../client/probe-policy.js';
+import type { SendPlan } from '../client/send-spec.js';
 
 /** A command's untagged lines and its tagged completion. */
 interface Reply {

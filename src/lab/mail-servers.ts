@@ -6,10 +6,10 @@ import type { Mailbox } from '../mailbox/mailbox.js';
 import { Pop3Server } from '../pop3/server.js';
 import type { Profile } from '../profiles/profile.js';
 import { chainName, resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
-import { parseServerPolicy, type ServerPolicy } from '../smtp/server-policy.js';
+import { parseServerPolicy, type ServerPolicy } from '../model/server-policy.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { UsageError } from '../usage-error.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 
 /** What IMAP and POP3 server peers share (the SMTP receiver's ReceiverSpec, minus the SMTP parts). */
 export interface MailServerSpec {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { SessionRecord } from '../record/session-record.js';
-import type { EventBus } from './event-bus.js';
+import type { SessionRecord } from '../model/session-record.js';
+import type { EventBus } from '../events/event-bus.js';
 
 /**
  * Appends every session record to sessions.jsonl the moment it is built (one write per record, so a

@@ -1,12 +1,12 @@
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { SessionFaults } from '../profiles/session-faults.js';
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import { inspectHello } from '../tls/inspect-hello.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
+import { inspectHello } from '../handshake/inspect-hello.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { type BytesRead, type LineRead, LineReader } from './line-reader.js';
-import { type ServerTls, type TlsSummary, tlsFailedEvent, tlsSummary } from './server-tls.js';
+import { type ServerTls, type TlsSummary, tlsFailedEvent, tlsSummary } from '../handshake/server-tls.js';
 
 /** What replaces a secret (password, SASL response) in every transcript, as in the SMTP records. */
 export const SECRET_MASK = '/* secret masked */';

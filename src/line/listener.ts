@@ -1,10 +1,10 @@
 import net from 'node:net';
-import type { EventBus } from '../lab/event-bus.js';
-import type { Protocol } from '../record/session-record.js';
-import type { ServerPolicy } from '../smtp/server-policy.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Protocol } from '../model/session-record.js';
+import type { ServerPolicy } from '../model/server-policy.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { LineConnection } from './connection.js';
-import type { ServerTls } from './server-tls.js';
+import type { ServerTls } from '../handshake/server-tls.js';
 
 export interface LineListenerSpec {
   /** 'explicit': plaintext start with STARTTLS/STLS (143/110); 'implicit': TLS first (993/995). */

@@ -1,14 +1,14 @@
 import type { ChainMaterial } from '../certs/chain-spec.js';
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import type { Profile } from '../profiles/profile.js';
 import type { Quirks } from '../profiles/quirks.js';
-import type { ServerPolicy } from '../smtp/server-policy.js';
+import type { ServerPolicy } from '../model/server-policy.js';
 import type { KeyLog } from '../tls/keylog.js';
 import type { LineConnection } from './connection.js';
 import { type BoundLineListener, type LineListenerSpec, type LineServerOptions, LineServer } from './listener.js';
 import type { Credentials } from './sasl-plain.js';
-import { ServerTls } from './server-tls.js';
+import { ServerTls } from '../handshake/server-tls.js';
 
 /** What every lab line-protocol server (IMAP, POP3) is made from, whatever it speaks. */
 export interface ProfiledLineServerOptions {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 
 /** One message as the IMAP and POP3 servers see it. */
 export interface MailboxMessage {

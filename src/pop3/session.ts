@@ -3,7 +3,7 @@ import type { LineRead } from '../line/line-reader.js';
 import { checkLogin, type Credentials, decodePlain } from '../line/sasl-plain.js';
 import type { Mailbox, MailboxMessage } from '../mailbox/mailbox.js';
 import type { Quirks } from '../profiles/quirks.js';
-import type { ServerPolicy } from '../smtp/server-policy.js';
+import type { ServerPolicy } from '../model/server-policy.js';
 import { dotStuff, topOf } from './message-data.js';
 
 export interface Pop3EngineOptions {

@@ -1,12 +1,12 @@
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { probeImap } from '../imap/probe.js';
-import { LineClient } from '../line/client-connection.js';
+import { LineClient } from '../client/line-client.js';
 import { probePop3 } from '../pop3/probe.js';
 import type { Profile } from '../profiles/profile.js';
 import type { ProfileOverrides } from '../profiles/resolve.js';
-import type { SessionRecord } from '../record/session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 import { badChoice } from '../text/did-you-mean.js';
-import { planDelivery, type SendTimeouts } from '../smtp/send-spec.js';
+import { planDelivery, type SendTimeouts } from '../client/send-spec.js';
 import { deliver } from '../smtp/sender.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { UsageError } from '../usage-error.js';

@@ -1,8 +1,8 @@
 import net from 'node:net';
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { SECRET_MASK, transcriptText } from '../line/connection.js';
 import { suiteByCode, suiteName } from '../tls/cipher-suites.js';
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import { alertName, alertLevelName, versionName } from '../tls/registry.js';
 import { LINGER_MS, relayBytes } from './byte-relay.js';
 import { Activity, Leg } from './leg.js';

@@ -1,4 +1,4 @@
-import type { Protocol, StripMode } from '../record/session-record.js';
+import type { Protocol, StripMode } from '../model/session-record.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 

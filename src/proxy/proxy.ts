@@ -1,6 +1,6 @@
 import net from 'node:net';
-import type { EventBus } from '../lab/event-bus.js';
-import type { Protocol } from '../record/session-record.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Protocol } from '../model/session-record.js';
 import { ImapDialect } from './imap-dialect.js';
 import { Pop3Dialect } from './pop3-dialect.js';
 import type { ProxyPlan } from './proxy-spec.js';

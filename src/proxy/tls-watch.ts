@@ -1,4 +1,4 @@
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import { parseClientHello } from '../tls/client-hello.js';
 import { parseServerHello } from '../tls/parse-server-hello.js';
 

@@ -1,4 +1,4 @@
-import type { Interception, Protocol, StripMode } from '../record/session-record.js';
+import type { Interception, Protocol, StripMode } from '../model/session-record.js';
 
 /** What a proxied session saw, filled in as it goes; the verdict is made from it at the end. */
 export interface InterceptionFlags {

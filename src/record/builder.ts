@@ -1,6 +1,6 @@
-import type { EventBus } from '../lab/event-bus.js';
-import type { LabEvent, LabEventOf } from '../lab/events.js';
-import type { Protocol, SessionRecord, SessionResult, TranscriptLine } from './session-record.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { LabEvent, LabEventOf } from '../events/events.js';
+import type { Protocol, SessionRecord, SessionResult, TranscriptLine } from '../model/session-record.js';
 
 interface Draft {
   start: LabEventOf<'session-start'>;

@@ -1,4 +1,4 @@
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 
 /** A Cisco ESA mail-log line for the session's TLS outcome (ICID = incoming, DCID = delivery). */
 export function esaLog(r: SessionRecord): string {

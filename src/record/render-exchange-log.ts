@@ -1,5 +1,5 @@
 import { suiteByIana } from '../tls/cipher-suites.js';
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 
 /** SP_PROT_* names Schannel logs for each version, server or client side. */
 function spProt(version: string, role: 'server' | 'client'): string {

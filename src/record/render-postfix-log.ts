@@ -1,4 +1,4 @@
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -1,4 +1,4 @@
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 
 const COLUMNS = [
   ['TIME', 13], ['PEER', 22], ['MODE', 9], ['REMOTE', 22], ['RESULT', 17], ['VERSION', 8], ['CIPHER', 30], ['REPLY / REASON', 0],

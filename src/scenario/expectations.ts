@@ -1,5 +1,5 @@
 import { TLS_VERSIONS, type TlsVersion } from '../profiles/profile.js';
-import type { SessionRecord } from '../record/session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 import { CHECK_FIELDS, type CapabilityCheck, type Checks, type Expectation, type StringOrList } from './scenario.js';
 
 /** One check that did not hold: what the record has and what the scenario wants. */

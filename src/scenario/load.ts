@@ -4,7 +4,7 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { findProfile, profileNames, resolveProfile } from '../profiles/resolve.js';
 import { compileProfile } from '../profiles/compile.js';
-import { parseClientPolicy } from '../smtp/client-policy.js';
+import { parseClientPolicy } from '../model/client-policy.js';
 import { badChoice, didYouMean } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 import { formatPath, lineOf, parsePointer, type PathPart } from './locate.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { getLabCa } from '../certs/lab-ca.js';
 import { Lab } from '../lab/lab.js';
 import type { ProfileOverrides } from '../profiles/resolve.js';
-import type { SessionRecord } from '../record/session-record.js';
+import type { SessionRecord } from '../model/session-record.js';
 import { describeExpectation, judge, keyFields, type Mismatch } from './expectations.js';
 import { clientNames, probeProtocol, type ClientSpec, type Expectation, type LoadedScenario, type PeerSpec } from './scenario.js';
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseTarget } from '../smtp/send-spec.js';
+import { parseTarget } from '../client/send-spec.js';
 import { UsageError } from '../usage-error.js';
 import { loadScenarioFile, ScenarioLoadError, type LoadProblem } from './load.js';
 import { needsSut, runScenario, type RunScenarioOptions, type ScenarioResult } from './run-scenario.js';

@@ -1,7 +1,7 @@
 import type { ProfileOverrides } from '../profiles/resolve.js';
 import type { Quirks } from '../profiles/quirks.js';
 import type { TlsVersion } from '../profiles/profile.js';
-import type { StripMode } from '../record/session-record.js';
+import type { StripMode } from '../model/session-record.js';
 
 /**
  * A scenario file as data (scenarios/schema.json is the same shape for editors). Tests are data, as in

@@ -4,18 +4,17 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { ChainMaterial } from '../certs/chain-spec.js';
-import type { EventBus } from '../lab/event-bus.js';
-import type { RunDir } from '../lab/run-dir.js';
+import type { EventBus } from '../events/event-bus.js';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
 import { receivedHeader } from '../record/received-header.js';
-import { ServerTls, tlsFailedEvent, tlsSummary } from '../line/server-tls.js';
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import { inspectHello } from '../tls/inspect-hello.js';
+import { ServerTls, tlsFailedEvent, tlsSummary } from '../handshake/server-tls.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
+import { inspectHello } from '../handshake/inspect-hello.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { SessionFaults } from '../profiles/session-faults.js';
 import type { SmtpPersonality } from './personality.js';
-import type { ServerPolicy } from './server-policy.js';
+import type { ServerPolicy } from '../model/server-policy.js';
 
 export interface ReceiverListener {
   /** 'explicit': plaintext start with STARTTLS (25/587); 'implicit': SMTPS (465). */
@@ -37,7 +36,8 @@ export interface SmtpReceiverOptions {
   readonly hostname?: string;
   readonly listeners: readonly ReceiverListener[];
   readonly bus: EventBus;
-  readonly runDir: RunDir;
+  /** Where accepted messages are written (the lab's run folder). */
+  readonly runDir: { messageFile(id: string): string };
   /** How long to wait for a ClientHello and for the handshake. @default 10000 */
   readonly handshakeTimeoutMs?: number;
   /** Idle timeout between commands. @default 60000 */

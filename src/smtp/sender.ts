@@ -1,19 +1,19 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { EventBus } from '../lab/event-bus.js';
-import type { LabEvent } from '../lab/events.js';
+import { EventBus } from '../events/event-bus.js';
+import type { LabEvent } from '../events/events.js';
 import { RecordBuilder } from '../record/builder.js';
-import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../record/session-record.js';
+import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import { cipherInfo } from '../tls/describe-session.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { clientKeyExchange } from '../tls/key-exchange.js';
 import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
-import { requiresTls } from './client-policy.js';
-import { planDelivery, type SendPlan, type SendSpec } from './send-spec.js';
+import { requiresTls } from '../model/client-policy.js';
+import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
 
-export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from './send-spec.js';
+export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from '../client/send-spec.js';
 
 /**
  * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (FIELD-NOTES: Postfix

@@ -5,7 +5,7 @@
  * instead of an exception. It also recognises the SSLv2-compatible hello (RFC 5246 appendix E.2) that
  * very old clients open with.
  */
-import type { ClientHelloSummary } from './client-hello-types.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import { isGrease, suiteName } from './cipher-suites.js';
 import { fingerprints } from './fingerprint.js';
 import { knownClient } from './known-clients.js';

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import { describeCertificate } from '../certs/describe.js';
-import type { CertificateSummary, CipherInfo } from '../record/session-record.js';
+import type { CertificateSummary, CipherInfo } from '../model/session-record.js';
 import { suiteByIana, suiteByOpenssl } from './cipher-suites.js';
 
 /** Negotiated suite with both names and its key bits, from a finished TLSSocket. */

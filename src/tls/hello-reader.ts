@@ -4,7 +4,7 @@
  * bytes already buffered on the socket to OpenSSL first, so the handshake goes on as if untouched.
  */
 import type { Socket } from 'node:net';
-import type { ClientHelloSummary } from './client-hello-types.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import { parseClientHello } from './client-hello.js';
 
 export type HelloOutcome = 'hello' | 'invalid' | 'closed' | 'timeout' | 'too-large';

@@ -1,6 +1,5 @@
-import type { Profile } from '../profiles/profile.js';
-import type { KeyExchangeInfo } from '../record/session-record.js';
-import type { ClientHelloSummary } from './client-hello-types.js';
+import type { KeyExchangeInfo } from '../model/session-record.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 
 /** OpenSSL 3.0's default group list, used when a profile names none. */
 const OPENSSL_DEFAULT_GROUPS = ['X25519', 'P-256', 'X448', 'P-521', 'P-384', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];
@@ -37,7 +36,14 @@ export function kxFamily(iana: string, version: string): KeyExchangeInfo['type']
  * the client sent that the server supports; in TLS 1.2 the first shared group in server order when the
  * server enforces its preference, else in client order. DH sizes are the server's own parameters.
  */
-export function serverKeyExchange(version: string, iana: string, hello: ClientHelloSummary | undefined, profile: Profile, leafRsaBits?: number): KeyExchangeInfo {
+/** What of a server's TLS personality decides its key exchange (a profile has these fields). */
+export interface ServerKeyExchangeSettings {
+  readonly groups?: readonly string[];
+  readonly dhBits?: number;
+  readonly serverPreference?: boolean;
+}
+
+export function serverKeyExchange(version: string, iana: string, hello: ClientHelloSummary | undefined, profile: ServerKeyExchangeSettings, leafRsaBits?: number): KeyExchangeInfo {
   const serverGroups = profile.groups ?? OPENSSL_DEFAULT_GROUPS;
   let type = kxFamily(iana, version);
   if (type === 'DHE') return { type, bits: profile.dhBits ?? 2048, source: 'configured' };

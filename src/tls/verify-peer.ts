@@ -1,6 +1,6 @@
 import tls, { type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { describeCertificate } from '../certs/describe.js';
-import type { CertificateSummary, CertificateVerdict } from '../record/session-record.js';
+import type { CertificateSummary, CertificateVerdict } from '../model/session-record.js';
 
 /**
  * The client side's view of a server certificate: the chain as OpenSSL saw it and mxlab's own verdict.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { CATALOGUE } from '../../src/profiles/catalogue.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { RawLine } from '../fixtures/raw-line.js';
 import { RawSmtp } from '../fixtures/raw-smtp.js';
 import { runCli, RunningCli } from '../fixtures/run-cli.js';

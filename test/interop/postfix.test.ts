@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap';
 import { getLabCa } from '../../src/certs/lab-ca.js';
 import type { Lab } from '../../src/lab/lab.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
-import type { SendSpec } from '../../src/smtp/send-spec.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
+import type { SendSpec } from '../../src/client/send-spec.js';
 import { type PostfixInstance, type PostfixOptions, postfixProblem, startPostfix } from '../fixtures/postfix-instance.js';
 import { startTestLab } from '../fixtures/test-lab.js';
 

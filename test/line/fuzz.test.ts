@@ -2,7 +2,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import t from 'tap';
 import type { Lab } from '../../src/lab/lab.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { deliverMessage, linePort, sampleMessage, startMailLab } from '../fixtures/mail-lab.js';
 import { RawLine } from '../fixtures/raw-line.js';
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { getLabCa } from '../../src/certs/lab-ca.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { linePort } from '../fixtures/mail-lab.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';

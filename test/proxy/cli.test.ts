@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { runCli, RunningCli } from '../fixtures/run-cli.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import t, { type Test } from 'tap';
 import type { MitmProxy } from '../../src/proxy/proxy.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { RawLine } from '../fixtures/raw-line.js';
 import { RawSmtp } from '../fixtures/raw-smtp.js';
 import { runCommand } from '../fixtures/run-command.js';

@@ -4,7 +4,7 @@ import { esaLog } from '../../src/record/render-esa-log.js';
 import { exchangeLog, exchangeTlsContext } from '../../src/record/render-exchange-log.js';
 import { postfixLog } from '../../src/record/render-postfix-log.js';
 import { tableHeader, tableRow } from '../../src/record/render-table.js';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { RawSmtp } from '../fixtures/raw-smtp.js';
 import { nextRecord, portOf, startTestLab } from '../fixtures/test-lab.js';
 

@@ -3,8 +3,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { spawn } from 'node:child_process';
 import { parseClientHello, type ClientHelloParse } from '../../src/tls/client-hello.js';
-import type { ClientHelloSummary } from '../../src/tls/client-hello-types.js';
-import { decide } from '../../src/tls/quirk-gate.js';
+import type { ClientHelloSummary } from '../../src/model/client-hello.js';
+import { decide } from '../../src/handshake/quirk-gate.js';
 
 // --- Capturing real hellos: a raw listener on loopback and a real client that talks to it ---
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import t, { type Test } from 'tap';
-import type { SessionRecord } from '../../src/record/session-record.js';
+import type { SessionRecord } from '../../src/model/session-record.js';
 import { RawSmtp } from '../fixtures/raw-smtp.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';

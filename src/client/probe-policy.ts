@@ -1,6 +1,6 @@
-import type { CertificateVerdict } from '../record/session-record.js';
-import { requiresTls } from '../smtp/client-policy.js';
-import type { SendPlan } from '../smtp/send-spec.js';
+import type { CertificateVerdict } from '../model/session-record.js';
+import { requiresTls } from '../model/client-policy.js';
+import type { SendPlan } from './send-spec.js';
 
 /**
  * The client policies (none / may / encrypt / verify / secure; FIELD-NOTES "Policies") as a probe

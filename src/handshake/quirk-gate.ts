@@ -11,11 +11,11 @@ import type { Socket } from 'node:net';
 import type { Profile } from '../profiles/profile.js';
 import type { Quirks } from '../profiles/quirks.js';
 import { UsageError } from '../usage-error.js';
-import { alertRecord, parseAlert } from './alert.js';
-import { type CipherSuite, suiteByIana } from './cipher-suites.js';
-import type { ClientHelloSummary } from './client-hello-types.js';
-import { handshakeTypeName, versionCode, versionName } from './registry.js';
-import { serverFlight } from './server-hello.js';
+import { alertRecord, parseAlert } from '../tls/alert.js';
+import { type CipherSuite, suiteByIana } from '../tls/cipher-suites.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
+import { handshakeTypeName, versionCode, versionName } from '../tls/registry.js';
+import { serverFlight } from '../tls/server-hello.js';
 
 export type Reaction = NonNullable<Quirks['intoleranceReaction']>;
 

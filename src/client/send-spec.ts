@@ -4,9 +4,9 @@ import type tls from 'node:tls';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
 import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
-import type { CertificateVerdict } from '../record/session-record.js';
+import type { CertificateVerdict } from '../model/session-record.js';
 import { UsageError } from '../usage-error.js';
-import { parseClientPolicy, type ClientPolicy, type ParsedClientPolicy } from './client-policy.js';
+import { parseClientPolicy, type ClientPolicy, type ParsedClientPolicy } from '../model/client-policy.js';
 
 export interface SendTimeouts {
   /** TCP connection. @default 10000 */

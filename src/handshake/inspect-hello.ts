@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import type { EventBus } from '../lab/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Profile } from '../profiles/profile.js';
-import type { ClientHelloSummary } from './client-hello-types.js';
-import { readClientHello } from './hello-reader.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
+import { readClientHello } from '../tls/hello-reader.js';
 import { carryOut, decide, type GateFailure } from './quirk-gate.js';
-import { versionName } from './registry.js';
+import { versionName } from '../tls/registry.js';
 
 export interface HelloInspection {
   readonly hello?: ClientHelloSummary;

@@ -1,4 +1,4 @@
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import type { ClientHelloSummary } from './client-hello.js';
 
 /**
  * The outcome of one connection, as DESIGN.md "Session record" lists it. Built only from lab events by

@@ -1,5 +1,5 @@
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
-import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../record/session-record.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
+import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
 
 /**
  * The one typed event stream of a lab. Peers emit; the record builder, the recorder, the CLI printer

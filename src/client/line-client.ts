@@ -1,15 +1,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { EventBus } from '../lab/event-bus.js';
-import type { CertificateVerdict, Protocol } from '../record/session-record.js';
-import type { SendPlan } from '../smtp/send-spec.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { CertificateVerdict, Protocol } from '../model/session-record.js';
+import type { SendPlan } from './send-spec.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import { cipherInfo } from '../tls/describe-session.js';
 import { clientKeyExchange } from '../tls/key-exchange.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
-import { transcriptText } from './connection.js';
-import { type LineRead, LineReader } from './line-reader.js';
+import { transcriptText } from '../line/connection.js';
+import { type LineRead, LineReader } from '../line/line-reader.js';
 
 /** A server line longer than this is a broken server, not a capability list. */
 const MAX_SERVER_LINE = 64 * 1024;

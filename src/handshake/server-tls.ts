@@ -1,14 +1,14 @@
 import tls from 'node:tls';
 import type { ChainMaterial } from '../certs/chain-spec.js';
-import type { LabEventOf } from '../lab/events.js';
+import type { LabEventOf } from '../events/events.js';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
-import type { CertificateSummary } from '../record/session-record.js';
+import type { CertificateSummary } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
-import type { ClientHelloSummary } from '../tls/client-hello-types.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import { cipherInfo, describeChain } from '../tls/describe-session.js';
 import { serverKeyExchange } from '../tls/key-exchange.js';
-import { checkTlsQuirks } from '../tls/quirk-gate.js';
+import { checkTlsQuirks } from './quirk-gate.js';
 
 /** What a server-side protocol engine keeps of a finished handshake (the Received header needs it). */
 export interface TlsSummary {
