@@ -367,8 +367,8 @@ async function main() {
   const lab = new Lab({ runDir, certsDir: CERTS_DIR });
   teardown.push({ what: 'lab', fn: () => withTimeout(lab.stop(), 10_000, 'lab.stop()') });
   const rx = await lab.addReceiver({ profile: 'modern', smtp: [0], smtps: [0], address: HOST });
-  const smtps = rx.listeners.find((l) => l.tlsMode === 'implicit');
-  const smtp = rx.listeners.find((l) => l.tlsMode === 'explicit');
+  const smtps = rx.endpoints.find((l) => l.tlsMode === 'implicit');
+  const smtp = rx.endpoints.find((l) => l.tlsMode === 'explicit');
   if (!smtps || !smtp) throw new Error('receiver did not bind both listeners');
 
   const sserver = await startSServer(material, options);

@@ -1,14 +1,16 @@
 /** The library API: start a lab of fake peers from code and await their session records. */
-export { Lab, DEFAULT_CERTS_DIR, type LabOptions, type ReceiverSpec } from './lab/lab.js';
+export { Lab, DEFAULT_CERTS_DIR, type LabOptions, type ReceiverSpec, type PeerSpec, type PeerInfo, type PeerChange, type LabPeer } from './lab/lab.js';
 export { EventBus } from './events/event-bus.js';
-export type { LabEvent, LabEventType } from './events/events.js';
-export { SmtpReceiver, type BoundListener } from './smtp/receiver.js';
+export type { LabEvent, LabEventType, LabEventOf, SessionEvent, PeerEvent, PeerSettingsView } from './events/events.js';
+export type { SessionSink } from './events/session-sink.js';
+export type { Peer, Endpoint, PeerCounters, PeerReconfiguration } from './peer/peer.js';
+export { SmtpReceiver } from './smtp/receiver.js';
 export type { ImapServerSpec, Pop3ServerSpec, MailServerSpec, MailServer } from './lab/mail-servers.js';
 export { ImapServer, type ImapServerOptions } from './imap/server.js';
 export { Pop3Server, type Pop3ServerOptions } from './pop3/server.js';
 export { Mailbox, type MailboxMessage } from './mailbox/mailbox.js';
 export { probe, PROBE_PROTOCOLS, type ProbeSpec, type ProbeProtocol } from './probe/probe.js';
-export { MitmProxy, type BoundProxyListener } from './proxy/proxy.js';
+export { MitmProxy } from './proxy/proxy.js';
 export { STRIP_MODES, PROXY_PROTOCOLS, type ProxySpec } from './proxy/proxy-spec.js';
 export type { Credentials } from './line/sasl-plain.js';
 export { SERVER_POLICIES, type ServerPolicy } from './model/server-policy.js';

@@ -14,10 +14,14 @@ export function parseFormat(value: string): Format {
   return value as Format;
 }
 
-/** Prints each session as it ends, in the chosen format. Returns the unsubscribe. */
-export function printSessions(bus: EventBus, format: Format, write: (s: string) => void = (s) => process.stdout.write(s)): () => void {
+/**
+ * Prints each session as it ends, in the chosen format, and the lab's warnings on stderr (the core
+ * never writes to the terminal itself). Returns the unsubscribe.
+ */
+export function printSessions(bus: EventBus, format: Format, write: (s: string) => void = (s) => process.stdout.write(s), warn: (s: string) => void = (s) => process.stderr.write(s)): () => void {
   if (format === 'table') write(tableHeader() + '\n');
-  return bus.on('record', ({ record }) => {
+  const warnings = bus.on('lab-warning', (e) => warn(`mxlab: warning${e.peer ? ` (${e.peer})` : ''}: ${e.code}: ${e.message}\n`));
+  const records = bus.on('record', ({ record }) => {
     switch (format) {
       case 'table':
         write(tableRow(record) + '\n');
@@ -36,4 +40,8 @@ export function printSessions(bus: EventBus, format: Format, write: (s: string) 
         break;
     }
   });
+  return () => {
+    warnings();
+    records();
+  };
 }

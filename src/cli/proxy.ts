@@ -50,7 +50,7 @@ export function registerProxy(program: Command): void {
         await lab.stop();
         throw e;
       }
-      const l = proxy.listeners[0]!;
+      const l = proxy.endpoints[0]!;
       err(`mxlab lab: ${lab.runDir.path}\n`);
       err(`  ${`${l.address}:${l.port}`.padEnd(22)}${proxy.protocol.padEnd(7)}${proxy.name.padEnd(20)}→ ${proxy.plan.upstream.host}:${proxy.plan.upstream.port}  strip=${proxy.plan.strip}\n`);
       err('Ctrl-C stops the proxy; one record per client connection, with the verdict: did the client go on in plaintext, and what did it send in the clear?\n');

@@ -12,7 +12,7 @@ export function runUntilSignal(lab: Lab, log: (s: string) => void): Promise<void
       stopping = true;
       log(`\n${signal}: stopping the lab…\n`);
       void lab.stop().then(() => {
-        log(`${lab.records.length} session record(s) in ${lab.runDir.sessionsFile}\n`);
+        log(`${lab.recordCount} session record(s) in ${lab.runDir.sessionsFile}\n`);
         resolve();
       });
     };

@@ -174,13 +174,13 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   err(`mxlab lab: ${lab.runDir.path}\n`);
   if (lab.keylog) err(`  TLS key log: ${lab.keylog.file} (Wireshark: -o tls.keylog_file:${lab.keylog.file})\n`);
   for (const r of lab.receivers) {
-    for (const l of r.listeners) {
+    for (const l of r.endpoints) {
       const spec = specs[lab.receivers.indexOf(r)];
       err(`  ${`${l.address}:${l.port}`.padEnd(22)}${(l.tlsMode === 'implicit' ? 'smtps' : 'smtp').padEnd(7)}${r.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional')}\n`);
     }
   }
   for (const s of lab.servers) {
-    for (const l of s.listeners) {
+    for (const l of s.endpoints) {
       err(`  ${`${l.address}:${l.port}`.padEnd(22)}${`${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`.padEnd(7)}${s.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy}\n`);
     }
   }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { EventBus } from '../events/event-bus.js';
+import type { SessionEventBody } from '../events/events.js';
+import { SessionEmitter } from '../events/session-emitter.js';
 import type { CertificateVerdict, Protocol } from '../model/session-record.js';
 import type { SendPlan } from './send-spec.js';
 import { alertFromError } from '../tls/alert-from-error.js';
@@ -17,7 +18,8 @@ const MAX_SERVER_LINE = 64 * 1024;
 export interface LineClientOptions {
   readonly id: string;
   readonly protocol: Protocol;
-  readonly bus: EventBus;
+  /** The session's events, stamped with its id and peer. */
+  readonly events: SessionEmitter;
   /** The validated target, TLS personality, policy and timeouts (send-spec.ts, shared with the SMTP sender). */
   readonly plan: SendPlan;
   readonly keylog?: KeyLog;
@@ -84,12 +86,11 @@ export class LineClient {
     if (this.#started) return;
     this.#started = true;
     const p = this.#o.plan;
-    this.#o.bus.emit({
-      type: 'session-start', session: this.id, peer: p.peer, role: 'client', protocol: this.#o.protocol, tlsMode: p.implicit ? 'implicit' : 'explicit',
+    this.#o.events.emit({
+      type: 'session-start', role: 'client', protocol: this.#o.protocol, tlsMode: p.implicit ? 'implicit' : 'explicit',
       profile: p.profile.name, policy: p.policy.policy,
       local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
       remote: { address: socket.remoteAddress ?? p.host, port: socket.remotePort ?? p.port },
-      at: Date.now(),
     });
   }
 
@@ -102,7 +103,7 @@ export class LineClient {
     const r = await this.#reader.nextLine();
     if (r.kind === 'line') {
       const text = r.bytes.toString('utf8');
-      this.#o.bus.emit({ type: 'line', session: this.id, dir: 'S', line: transcriptText(text), at: Date.now() });
+      this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(text) });
       return text;
     }
     if (r.kind === 'timeout') this.error(`the server went silent for ${r.ms} ms`, 'command', 'ETIMEDOUT');
@@ -113,20 +114,20 @@ export class LineClient {
 
   /** Sends one command line; `shown` is its transcript form (secrets masked). */
   send(line: string, shown = line): void {
-    this.#o.bus.emit({ type: 'line', session: this.id, dir: 'C', line: transcriptText(shown), at: Date.now() });
+    this.#o.events.emit({ type: 'line', dir: 'C', line: transcriptText(shown) });
     if (this.#socket && !this.#socket.destroyed) this.#socket.write(`${line}\r\n`);
   }
 
   /** Protocol-specific events (capabilities, starttls-offered, policy-refused) from the probe. */
-  emit(event: Parameters<EventBus['emit']>[0]): void {
-    this.#o.bus.emit(event);
+  emit(event: SessionEventBody): void {
+    this.#o.events.emit(event);
   }
 
   /** Records the session's failure (the first one only). */
   error(message: string, stage: string, code?: string): void {
     if (this.#errored) return;
     this.#errored = true;
-    this.#o.bus.emit({ type: 'session-error', session: this.id, ...(code ? { code } : {}), message, stage, at: Date.now() });
+    this.#o.events.emit({ type: 'session-error', ...(code ? { code } : {}), message, stage });
   }
 
   /** Gives up: records why and closes, so whatever the probe awaits ends. */
@@ -143,7 +144,7 @@ export class LineClient {
   /** STARTTLS/STLS was accepted: handshake on the same socket. */
   async startTls(): Promise<boolean> {
     this.#reader.detach();
-    this.#o.bus.emit({ type: 'starttls', session: this.id, at: Date.now() });
+    this.#o.events.emit({ type: 'starttls' });
     return this.#handshake();
   }
 
@@ -166,7 +167,7 @@ export class LineClient {
     if (outcome !== true) {
       const code = outcome.code;
       const alert = alertFromError(code);
-      this.#o.bus.emit({ type: 'tls-failed', session: this.id, ...(code ? { code } : {}), message: outcome.reason ?? outcome.message, ...(alert ? { alert } : {}), at: Date.now() });
+      this.#o.events.emit({ type: 'tls-failed', ...(code ? { code } : {}), message: outcome.reason ?? outcome.message, ...(alert ? { alert } : {}) });
       secure.destroy();
       raw.destroy();
       return false;
@@ -176,15 +177,15 @@ export class LineClient {
     this.#tls = { version, cipher: cipher.openssl };
     const { summaries, leaf } = peerChain(secure);
     const at = Date.now();
-    this.#o.bus.emit({
-      type: 'tls-established', session: this.id, version, cipher,
+    this.#o.events.emit({
+      type: 'tls-established', version, cipher,
       keyExchange: clientKeyExchange(version, cipher.iana, secure.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
       chain: summaries,
       ...(p.servername ? { sni: p.servername } : {}),
       at,
     });
     this.#verdict = certificateVerdict({ socket: secure, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
-    this.#o.bus.emit({ type: 'tls-verdict', session: this.id, verdict: this.#verdict, at });
+    this.#o.events.emit({ type: 'tls-verdict', verdict: this.#verdict, at });
     this.#socket = secure;
     this.#reader.attach(secure);
     return true;
@@ -207,6 +208,6 @@ export class LineClient {
       });
     }
     this.#reader.detach();
-    this.#o.bus.emit({ type: 'session-end', session: this.id, at: Date.now() });
+    this.#o.events.emit({ type: 'session-end' });
   }
 }

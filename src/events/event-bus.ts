@@ -3,20 +3,25 @@ import type { LabEvent, LabEventOf, LabEventType } from './events.js';
 type Listener = (event: LabEvent) => void;
 
 /**
- * Synchronous fan-out of lab events. A listener that throws is reported on stderr and does not stop
- * the others: a broken front end must never lose a session record.
+ * Synchronous fan-out of lab events. A listener that throws does not stop the others (a broken front
+ * end must never lose a session record); the failure becomes a `lab-warning` event for the listeners
+ * that did not throw. The bus never writes to a terminal: a full-screen front end owns it.
  */
 export class EventBus {
   readonly #listeners = new Set<Listener>();
+  /** A warning about a failed listener is being delivered: a second failure is not reported again. */
+  #warning = false;
 
   emit(event: LabEvent): void {
+    let failed: { listener: Listener; err: unknown } | undefined;
     for (const listener of this.#listeners) {
       try {
         listener(event);
       } catch (err) {
-        process.stderr.write(`mxlab: an event listener failed on ${event.type}: ${(err as Error).stack ?? String(err)}\n`);
+        failed ??= { listener, err };
       }
     }
+    if (failed && !this.#warning) this.#warn(event, failed.listener, failed.err);
   }
 
   /** Subscribe to every event; returns the unsubscribe. */
@@ -30,5 +35,28 @@ export class EventBus {
     return this.subscribe((event) => {
       if (event.type === type) listener(event as LabEventOf<T>);
     });
+  }
+
+  #warn(event: LabEvent, failedListener: Listener, err: unknown): void {
+    this.#warning = true;
+    try {
+      const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      const warning: LabEvent = {
+        type: 'lab-warning', at: Date.now(), code: 'LISTENER_FAILED',
+        message: `an event subscriber failed on ${event.type}: ${detail}`,
+        ...('peer' in event && event.peer ? { peer: event.peer } : {}),
+        ...('session' in event && event.session ? { session: event.session } : {}),
+      };
+      for (const listener of this.#listeners) {
+        if (listener === failedListener) continue;
+        try {
+          listener(warning);
+        } catch {
+          // A listener that cannot take a warning either has nobody left to tell.
+        }
+      }
+    } finally {
+      this.#warning = false;
+    }
   }
 }

@@ -1,11 +1,11 @@
 import tls from 'node:tls';
 import type { ChainMaterial } from '../certs/chain-spec.js';
-import type { LabEventOf } from '../events/events.js';
+import type { SessionEventBody } from '../events/events.js';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
+import type { ClientHelloSummary } from '../model/client-hello.js';
 import type { CertificateSummary } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
-import type { ClientHelloSummary } from '../model/client-hello.js';
 import { cipherInfo, describeChain } from '../tls/describe-session.js';
 import { serverKeyExchange } from '../tls/key-exchange.js';
 import { checkTlsQuirks } from './quirk-gate.js';
@@ -18,9 +18,9 @@ export interface TlsSummary {
 }
 
 /**
- * A server peer's TLS personality, compiled once: the secure context every listener of the peer
- * hands to OpenSSL, and the description of the chain it serves. Also the one place that turns a
- * finished or failed server handshake into its lab event, for SMTP, IMAP and POP3 alike.
+ * A server peer's TLS personality, compiled once: the one secure context every listener of the peer
+ * (STARTTLS and implicit alike) hands to OpenSSL, and the description of the chain it serves. A peer
+ * that is reconfigured gets a new ServerTls; sessions already open keep the one they started with.
  */
 export class ServerTls {
   readonly profile: Profile;
@@ -45,23 +45,24 @@ export class ServerTls {
    * The tls-established event of a finished server handshake, or undefined when the client has gone
    * already (getCipher() is then null and there is nothing to describe).
    */
-  establishedEvent(session: string, socket: tls.TLSSocket, hello: ClientHelloSummary | undefined): LabEventOf<'tls-established'> | undefined {
-    if (!(socket.getCipher() as unknown)) return undefined;
+  establishedEvent(socket: tls.TLSSocket, hello: ClientHelloSummary | undefined): Extract<SessionEventBody, { type: 'tls-established' }> | undefined {
+    // getCipher() is typed as always returning, but is null on a socket whose handshake was torn down.
+    const negotiated: tls.CipherNameAndProtocol | null = socket.getCipher();
+    if (!negotiated) return undefined;
     const version = socket.getProtocol() ?? 'unknown';
     const cipher = cipherInfo(socket);
-    const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;
+    const servername = socket.servername;
     return {
-      type: 'tls-established', session, version, cipher,
+      type: 'tls-established', version, cipher,
       keyExchange: serverKeyExchange(version, cipher.iana, hello, this.profile, this.#leafRsaBits),
       chain: this.chain,
       ...(servername ? { sni: String(servername) } : {}),
-      at: Date.now(),
     };
   }
 }
 
 /** What a tls-established event says, in the short form engines keep. */
-export function tlsSummary(e: LabEventOf<'tls-established'>): TlsSummary {
+export function tlsSummary(e: Extract<SessionEventBody, { type: 'tls-established' }>): TlsSummary {
   return { version: e.version, cipher: e.cipher.openssl, bits: e.cipher.bits };
 }
 
@@ -70,10 +71,10 @@ export function tlsSummary(e: LabEventOf<'tls-established'>): TlsSummary {
  * client's first bytes were not a ClientHello, the message says so: OpenSSL's own words for that
  * ("wrong version number") send people looking in the wrong place.
  */
-export function tlsFailedEvent(session: string, err: { code?: string; message: string; reason?: string }, helloInvalid?: string): LabEventOf<'tls-failed'> {
+export function tlsFailedEvent(err: { code?: string; message: string; reason?: string }, helloInvalid?: string): Extract<SessionEventBody, { type: 'tls-failed' }> {
   const code = err.code;
   let message = err.reason ?? err.message;
   if (helloInvalid) message = `${message} (the client's first bytes were not a ClientHello: ${helloInvalid})`;
   const alert = alertFromError(code);
-  return { type: 'tls-failed', session, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() };
+  return { type: 'tls-failed', ...(code ? { code } : {}), message, ...(alert ? { alert } : {}) };
 }

@@ -40,9 +40,8 @@ export async function probeImap(c: LineClient, plan: SendPlan): Promise<void> {
     const list = line ? line.slice('* CAPABILITY '.length).trim().split(/\s+/) : [];
     const secure = c.tls !== undefined;
     c.emit({
-      type: 'capabilities', session: c.id, secure, capabilities: list,
+      type: 'capabilities', secure, capabilities: list,
       ...(!secure ? { loginAllowed: !list.some((x) => x.toUpperCase() === 'LOGINDISABLED') } : {}),
-      at: Date.now(),
     });
     return list;
   };
@@ -54,10 +53,10 @@ export async function probeImap(c: LineClient, plan: SendPlan): Promise<void> {
   if (!before) return;
   if (!c.tls) {
     const offered = before.some((x) => x.toUpperCase() === 'STARTTLS');
-    c.emit({ type: 'starttls-offered', session: c.id, offered });
+    c.emit({ type: 'starttls-offered', offered });
     const decision = startTlsDecision(plan, offered, 'STARTTLS');
     if (decision.action === 'refuse') {
-      c.emit({ type: 'policy-refused', session: c.id, reply: decision.reason });
+      c.emit({ type: 'policy-refused', reply: decision.reason });
       return logout();
     }
     if (decision.action === 'starttls') {
@@ -69,13 +68,13 @@ export async function probeImap(c: LineClient, plan: SendPlan): Promise<void> {
       } else {
         const refusal = startTlsRefusal(plan, r.tagged, 'STARTTLS');
         if (refusal) {
-          c.emit({ type: 'policy-refused', session: c.id, reply: refusal });
+          c.emit({ type: 'policy-refused', reply: refusal });
           return logout();
         }
       }
     }
   }
   const refusal = verdictRefusal(plan, c.verdict);
-  if (refusal) c.emit({ type: 'policy-refused', session: c.id, reply: refusal });
+  if (refusal) c.emit({ type: 'policy-refused', reply: refusal });
   await logout();
 }

@@ -1,7 +1,8 @@
-import { mailboxSessionOptions, ProfiledLineServer, type ProfiledLineServerOptions } from '../line/profiled-server.js';
+import { LineServer, type LineServerOptions, type MailboxSessionOptions } from '../line/line-server.js';
+import type { LineConnection } from '../line/connection.js';
 import { ImapSession } from './session.js';
 
-export interface ImapServerOptions extends ProfiledLineServerOptions {
+export interface ImapServerOptions extends LineServerOptions {
   /** Name in the greeting. @default 'imap.mxlab.test' */
   readonly hostname?: string;
   /** Idle time before `* BYE Autologout`. @default 60000 */
@@ -16,9 +17,15 @@ export interface ImapServerOptions extends ProfiledLineServerOptions {
  * A fake IMAP server (143-style STARTTLS and 993-style implicit TLS) serving the lab's mailbox: the
  * shared LineServer listens, reads and does TLS; ImapSession speaks IMAP.
  */
-export class ImapServer extends ProfiledLineServer<'imap'> {
+export class ImapServer extends LineServer<'imap'> {
+  readonly #maxLiteralBytes: number;
+
   constructor(o: ImapServerOptions) {
-    const engine = { ...mailboxSessionOptions(o, 'imap.mxlab.test'), maxLiteralBytes: o.maxLiteralBytes ?? 65536 };
-    super(o, { protocol: 'imap', maxLineBytes: o.maxLineBytes ?? 8192, engine: (conn) => new ImapSession(conn, engine).run() });
+    super(o, { protocol: 'imap', maxLineBytes: 8192, hostname: 'imap.mxlab.test' });
+    this.#maxLiteralBytes = o.maxLiteralBytes ?? 65536;
+  }
+
+  protected engine(conn: LineConnection, session: MailboxSessionOptions): Promise<void> {
+    return new ImapSession(conn, { ...session, maxLiteralBytes: this.#maxLiteralBytes }).run();
   }
 }

@@ -1,21 +1,28 @@
 import { fileURLToPath } from 'node:url';
 import { getChain } from '../certs/factory.js';
-import { chainName, resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
-import type { Profile } from '../profiles/profile.js';
-import { RecordBuilder } from '../record/builder.js';
-import type { SessionRecord } from '../model/session-record.js';
-import { personality as findPersonality } from '../smtp/personality.js';
-import { type BoundListener, SmtpReceiver } from '../smtp/receiver.js';
-import { deliver, type SendSpec } from '../smtp/sender.js';
+import { type BacklogLimits, EventBacklog } from '../events/backlog.js';
+import { EventBus } from '../events/event-bus.js';
+import type { LabEvent, LabEventOf, LabEventType } from '../events/events.js';
+import type { SessionSink } from '../events/session-sink.js';
+import { ServerTls } from '../handshake/server-tls.js';
+import { Mailbox } from '../mailbox/mailbox.js';
 import { parseServerPolicy, type ServerPolicy } from '../model/server-policy.js';
+import type { Protocol, SessionRecord } from '../model/session-record.js';
+import type { Endpoint, Peer } from '../peer/peer.js';
+import { probe, type ProbeSpec } from '../probe/probe.js';
+import { compileProfile } from '../profiles/compile.js';
+import type { Profile } from '../profiles/profile.js';
+import type { Quirks } from '../profiles/quirks.js';
+import { applyOverrides, chainName, resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import { MitmProxy } from '../proxy/proxy.js';
+import { parseStripMode, planProxy, type ProxySpec } from '../proxy/proxy-spec.js';
+import { RecordBuilder } from '../record/builder.js';
+import { personality as findPersonality } from '../smtp/personality.js';
+import { SmtpReceiver } from '../smtp/receiver.js';
+import { deliver, type SendSpec } from '../smtp/sender.js';
+import { badChoice } from '../text/did-you-mean.js';
 import { KeyLog } from '../tls/keylog.js';
 import { UsageError } from '../usage-error.js';
-import { Mailbox } from '../mailbox/mailbox.js';
-import { probe, type ProbeSpec } from '../probe/probe.js';
-import { MitmProxy } from '../proxy/proxy.js';
-import { planProxy, type ProxySpec } from '../proxy/proxy-spec.js';
-import type { Protocol } from '../model/session-record.js';
-import { EventBus } from '../events/event-bus.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
@@ -35,6 +42,8 @@ export interface LabOptions {
    * in SSLKEYLOGFILE format (Wireshark: `-o tls.keylog_file:FILE`). Created 0600.
    */
   readonly keylog?: string;
+  /** How much a late subscriber is replayed (and how many records `records` keeps). */
+  readonly backlog?: BacklogLimits;
 }
 
 export interface ReceiverSpec {
@@ -63,9 +72,45 @@ export interface ReceiverSpec {
   readonly greetingDelayMs?: number;
 }
 
+/** Any peer a lab can run, by kind (the form `addPeer` takes; the scenario format maps onto it). */
+export type PeerSpec =
+  | ({ readonly kind: 'smtp' } & ReceiverSpec)
+  | ({ readonly kind: 'imap' } & ImapServerSpec)
+  | ({ readonly kind: 'pop3' } & Pop3ServerSpec)
+  | ({ readonly kind: 'proxy' } & ProxySpec);
+
+/** A lab peer of any kind. */
+export type LabPeer = SmtpReceiver | MailServer | MitmProxy;
+
+/** A peer as front ends list it: a snapshot of its state. */
+export interface PeerInfo extends Pick<Peer, 'name' | 'role' | 'protocol' | 'endpoints' | 'running' | 'settings' | 'counters'> {
+  /** The one-line summary of the real system the profile imitates ('' for a proxy). */
+  readonly summary: string;
+}
+
+/**
+ * New settings for a running peer (`reconfigurePeer`). The port stays; sessions already open finish on
+ * the settings they started with, new sessions get these.
+ */
+export interface PeerChange {
+  /** A profile name (`tls10-only`, `modern+md5-chain`) or a resolved Profile. Absent: the current one. */
+  readonly profile?: string | Profile;
+  /** Field overrides on top of the (new or current) profile, as from the serve flags. */
+  readonly overrides?: ProfileOverrides;
+  /** The quirks in force from now on, replacing the profile's (an empty object: none). */
+  readonly quirks?: Quirks;
+  /** Server policy: off | optional | required. */
+  readonly policy?: string;
+  /** SMTP banner/EHLO personality: generic | postfix | exchange. */
+  readonly personality?: string;
+  /** A proxy's attack on STARTTLS: capability | reply-454 | corrupt-command | none. */
+  readonly strip?: string;
+}
+
 /**
  * A running set of peers with one event stream, one record builder and one run folder. Front ends
- * subscribe to `bus`; they never reach into a peer.
+ * subscribe (`subscribe` replays what happened before they came) and command the lab (add, stop,
+ * start and reconfigure peers; send; probe); they never reach into a peer.
  */
 export class Lab {
   readonly bus = new EventBus();
@@ -73,11 +118,8 @@ export class Lab {
   readonly certsDir: string;
   readonly #builder: RecordBuilder;
   readonly #recorder: Recorder;
-  readonly #receivers: SmtpReceiver[] = [];
-  /** IMAP and POP3 peers. */
-  readonly #mailServers: MailServer[] = [];
-  /** MITM proxies between a real client and a real server. */
-  readonly #proxies: MitmProxy[] = [];
+  readonly #backlog: EventBacklog;
+  readonly #peers = new Map<string, LabPeer>();
   /** What the receivers accepted, served by the IMAP and POP3 peers. */
   readonly mailbox: Mailbox;
   readonly #sending = new Set<Promise<unknown>>();
@@ -90,77 +132,122 @@ export class Lab {
     this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
     this.#builder = new RecordBuilder(this.bus);
     this.#recorder = new Recorder(this.bus, this.runDir.sessionsFile);
+    this.#backlog = new EventBacklog(this.bus, options.backlog);
     this.mailbox = new Mailbox(this.bus);
     if (options.keylog) this.keylog = new KeyLog(options.keylog);
   }
 
+  /** The most recent session records, oldest first (bounded by `backlog.records`; sessions.jsonl has them all). */
   get records(): readonly SessionRecord[] {
-    return this.#recorder.records;
+    return this.#backlog.records();
   }
 
-  get receivers(): readonly SmtpReceiver[] {
-    return this.#receivers;
+  /** Session records made since the lab started. */
+  get recordCount(): number {
+    return this.#backlog.recordCount;
   }
 
-  /** The IMAP and POP3 peers. */
-  get servers(): readonly MailServer[] {
-    return this.#mailServers;
+  /** Where a client peer of this lab sends its events and gets its records (the lab's record builder). */
+  get sink(): SessionSink {
+    return this.#builder;
   }
 
-  /** The MITM proxies. */
-  get proxies(): readonly MitmProxy[] {
-    return this.#proxies;
+  /**
+   * Follows the lab's events. With `replay` (the default) the listener first gets what the backlog
+   * kept — peer events and warnings, the recent records, every event so far of the sessions still
+   * open — then the live stream, with nothing missed or repeated in between. Returns the unsubscribe.
+   */
+  subscribe(listener: (event: LabEvent) => void, options: { readonly replay?: boolean } = {}): () => void {
+    if (options.replay ?? true) this.#backlog.replay(listener);
+    return this.bus.subscribe(listener);
+  }
+
+  /** `subscribe` for one event type. */
+  on<T extends LabEventType>(type: T, listener: (event: LabEventOf<T>) => void, options: { readonly replay?: boolean } = {}): () => void {
+    return this.subscribe((e) => {
+      if (e.type === type) listener(e as LabEventOf<T>);
+    }, options);
   }
 
   /** Waits for the first record matching `match` (or any record of `peer` when a string is given). */
   waitForRecord(match: string | ((r: SessionRecord) => boolean), timeoutMs = 10000): Promise<SessionRecord> {
     const fn = typeof match === 'string' ? (r: SessionRecord) => r.peer === match : match;
-    return this.#recorder.waitFor(fn, timeoutMs, typeof match === 'string' ? `a record of peer ${match}` : 'a matching session record');
+    const what = typeof match === 'string' ? `a record of peer ${match}` : 'a matching session record';
+    const hit = this.records.find(fn);
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${this.recordCount} records so far)`));
+      }, timeoutMs);
+      const unsubscribe = this.bus.on('record', ({ record }) => {
+        if (!fn(record)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(record);
+      });
+    });
+  }
+
+  get receivers(): readonly SmtpReceiver[] {
+    return [...this.#peers.values()].filter((p): p is SmtpReceiver => p instanceof SmtpReceiver);
+  }
+
+  /** The IMAP and POP3 peers. */
+  get servers(): readonly MailServer[] {
+    return [...this.#peers.values()].filter((p): p is MailServer => p.role === 'server' && p.protocol !== 'smtp');
+  }
+
+  /** The MITM proxies. */
+  get proxies(): readonly MitmProxy[] {
+    return [...this.#peers.values()].filter((p): p is MitmProxy => p instanceof MitmProxy);
+  }
+
+  /** Adds and starts a peer of any kind; bad input rejects with a UsageError naming what and where. */
+  async addPeer(spec: PeerSpec): Promise<LabPeer> {
+    switch (spec.kind) {
+      case 'smtp':
+        return this.addReceiver(spec);
+      case 'imap':
+        return this.addImapServer(spec);
+      case 'pop3':
+        return this.addPop3Server(spec);
+      case 'proxy':
+        return this.addProxy(spec);
+    }
   }
 
   async addReceiver(spec: ReceiverSpec): Promise<SmtpReceiver> {
     const profile = typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile;
     const policy = parseServerPolicy(spec.policy ?? 'optional');
     const personality = findPersonality(spec.personality ?? 'generic');
+    const address = spec.address ?? '127.0.0.1';
     const listeners = [
-      ...(spec.smtp ?? []).map((port) => ({ tlsMode: 'explicit' as const, port, address: spec.address ?? '127.0.0.1' })),
-      ...(spec.smtps ?? []).map((port) => ({ tlsMode: 'implicit' as const, port, address: spec.address ?? '127.0.0.1' })),
+      ...(spec.smtp ?? []).map((port) => ({ tlsMode: 'explicit' as const, port, address })),
+      ...(spec.smtps ?? []).map((port) => ({ tlsMode: 'implicit' as const, port, address })),
     ];
     if (!listeners.length) throw new UsageError(`receiver ${spec.name ?? profile.name}: no listener; give an SMTP (STARTTLS) or SMTPS port`);
     if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
     const material = await getChain(profile.chain, { dir: this.certsDir, name: chainName(profile) });
-    const name = this.#uniqueName(spec.name ?? profile.name);
     const receiver = new SmtpReceiver({
-      name, profile, material, policy, personality, listeners, bus: this.bus, runDir: this.runDir,
+      name: this.#uniqueName(spec.name ?? profile.name), profile, material, policy, personality, listeners, bus: this.bus, runDir: this.runDir,
       ...(spec.hostname ? { hostname: spec.hostname } : {}),
       ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
       ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
       ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
       ...(this.keylog ? { keylog: this.keylog } : {}),
     });
-    this.#receivers.push(receiver);
-    await receiver.start();
-    return receiver;
+    return this.#started(receiver);
   }
 
   /** A fake IMAP server (STARTTLS and/or IMAPS ports) serving the lab's mailbox. */
-  addImapServer(spec: ImapServerSpec): Promise<MailServer> {
-    return this.#addMailServer('imap', spec);
+  async addImapServer(spec: ImapServerSpec): Promise<MailServer> {
+    return this.#started(await this.#mailServer('imap', spec));
   }
 
   /** A fake POP3 server (STLS and/or POP3S ports) serving the lab's mailbox. */
-  addPop3Server(spec: Pop3ServerSpec): Promise<MailServer> {
-    return this.#addMailServer('pop3', spec);
-  }
-
-  async #addMailServer(protocol: 'imap' | 'pop3', spec: ImapServerSpec | Pop3ServerSpec): Promise<MailServer> {
-    const server = await makeMailServer(protocol, spec, {
-      bus: this.bus, mailbox: this.mailbox, certsDir: this.certsDir, uniqueName: (base) => this.#uniqueName(base),
-      ...(this.keylog ? { keylog: this.keylog } : {}),
-    });
-    this.#mailServers.push(server);
-    await server.start();
-    return server;
+  async addPop3Server(spec: Pop3ServerSpec): Promise<MailServer> {
+    return this.#started(await this.#mailServer('pop3', spec));
   }
 
   /**
@@ -170,10 +257,65 @@ export class Lab {
    */
   async addProxy(spec: ProxySpec): Promise<MitmProxy> {
     const plan = planProxy(spec);
-    const proxy = new MitmProxy({ name: this.#uniqueName(spec.name ?? `${plan.protocol}-proxy`), plan, bus: this.bus });
-    this.#proxies.push(proxy);
-    await proxy.start();
-    return proxy;
+    return this.#started(new MitmProxy({ name: this.#uniqueName(spec.name ?? `${plan.protocol}-proxy`), plan, bus: this.bus }));
+  }
+
+  /** The named peer; a UsageError with the choices when there is none. */
+  peer(name: string): LabPeer {
+    const p = this.#peers.get(name);
+    if (!p) throw new UsageError(badChoice('peer', name, [...this.#peers.keys()]));
+    return p;
+  }
+
+  /** Every peer with its endpoints, settings and counts. */
+  listPeers(): PeerInfo[] {
+    return [...this.#peers.values()].map((p) => ({
+      name: p.name, role: p.role, protocol: p.protocol, endpoints: p.endpoints, running: p.running, settings: p.settings,
+      summary: p.tlsProfile?.summary ?? '', counters: p.counters,
+    }));
+  }
+
+  /** Stops a peer: it stops listening, its open sessions end (their records say so); it can be started again. */
+  async stopPeer(name: string): Promise<PeerInfo> {
+    await this.peer(name).stop();
+    return this.#info(name);
+  }
+
+  /** Starts a stopped peer again, on the same ports. */
+  async startPeer(name: string): Promise<PeerInfo> {
+    await this.peer(name).start();
+    return this.#info(name);
+  }
+
+  /**
+   * Changes a peer's profile, quirks, policy, personality (or a proxy's strip mode) while it runs:
+   * the port stays, sessions already open finish on the old settings and new ones get the new. Emits
+   * `peer-changed`. Bad input rejects with a UsageError and changes nothing.
+   */
+  async reconfigurePeer(name: string, change: PeerChange): Promise<PeerInfo> {
+    const peer = this.peer(name);
+    let tls: { profile: Profile; material: Awaited<ReturnType<typeof getChain>> } | undefined;
+    if (change.profile !== undefined || change.overrides || change.quirks) {
+      const current = peer.tlsProfile;
+      if (!current) throw new UsageError(`${name}: a proxy has no TLS profile (change its strip mode)`);
+      let profile = typeof change.profile === 'string' ? resolveProfile(change.profile, change.overrides) : change.profile !== undefined ? applyOverrides(change.profile, change.overrides ?? {}) : applyOverrides(current, change.overrides ?? {});
+      if (change.quirks) profile = { ...profile, quirks: change.quirks };
+      if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
+      compileProfile(profile);
+      const material = await getChain(profile.chain, { dir: this.certsDir, name: chainName(profile) });
+      // Checks the quirks and builds the context before the peer is touched.
+      new ServerTls(profile, material);
+      tls = { profile, material };
+    }
+    if (change.policy !== undefined) parseServerPolicy(change.policy);
+    if (change.personality !== undefined) findPersonality(change.personality);
+    await peer.reconfigure({
+      ...(tls ? { tls } : {}),
+      ...(change.policy !== undefined ? { policy: change.policy } : {}),
+      ...(change.personality !== undefined ? { personality: change.personality } : {}),
+      ...(change.strip !== undefined ? { strip: parseStripMode(change.strip) } : {}),
+    });
+    return this.#info(name);
   }
 
   /**
@@ -182,11 +324,7 @@ export class Lab {
    */
   probe(spec: ProbeSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    const probing = probe(spec, this.bus, this.keylog ? { keylog: this.keylog } : {});
-    this.#sending.add(probing);
-    const done = (): void => void this.#sending.delete(probing);
-    probing.then(done, done);
-    return probing;
+    return this.#track(probe(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
   }
 
   /**
@@ -197,20 +335,12 @@ export class Lab {
    */
   send(spec: SendSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    const sending = deliver(spec, this.bus, this.keylog ? { keylog: this.keylog } : {});
-    this.#sending.add(sending);
-    const done = (): void => void this.#sending.delete(sending);
-    sending.then(done, done);
-    return sending;
+    return this.#track(deliver(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
   }
 
   /** Every listening endpoint: peer, profile, protocol, mode, port. */
-  endpoints(): { peer: string; profile: string; protocol: Protocol; listener: BoundListener }[] {
-    return [
-      ...this.#receivers.flatMap((r) => r.listeners.map((listener) => ({ peer: r.name, profile: r.name, protocol: 'smtp' as const, listener }))),
-      ...this.#mailServers.flatMap((s) => s.listeners.map((listener) => ({ peer: s.name, profile: s.profile, protocol: s.protocol, listener }))),
-      ...this.#proxies.flatMap((p) => p.listeners.map((listener) => ({ peer: p.name, profile: 'proxy', protocol: p.protocol, listener }))),
-    ];
+  endpoints(): { peer: string; profile: string; protocol: Protocol; listener: Endpoint }[] {
+    return [...this.#peers.values()].flatMap((p) => p.endpoints.map((listener) => ({ peer: p.name, profile: p.settings.profile, protocol: p.protocol, listener })));
   }
 
   /** Stops every peer, waits for their sessions to end, and flushes the records. */
@@ -219,17 +349,50 @@ export class Lab {
     this.#stopped = true;
     await Promise.allSettled([...this.#sending]);
     // Proxies first: their sessions would otherwise record the servers behind them vanishing.
-    await Promise.all(this.#proxies.map((p) => p.stop()));
-    await Promise.all([...this.#receivers.map((r) => r.stop()), ...this.#mailServers.map((s) => s.stop())]);
+    await Promise.all(this.proxies.map((p) => p.stop()));
+    await Promise.all([...this.#peers.values()].filter((p) => !(p instanceof MitmProxy)).map((p) => p.stop()));
+    for (const p of this.#peers.values()) p.dispose();
     this.mailbox.close();
     this.#builder.close();
     this.#recorder.close();
+    this.#backlog.close();
     this.keylog?.close();
   }
 
+  async #mailServer(protocol: 'imap' | 'pop3', spec: ImapServerSpec | Pop3ServerSpec): Promise<MailServer> {
+    return makeMailServer(protocol, spec, {
+      bus: this.bus, mailbox: this.mailbox, certsDir: this.certsDir, uniqueName: (base) => this.#uniqueName(base),
+      ...(this.keylog ? { keylog: this.keylog } : {}),
+    });
+  }
+
+  async #started<P extends LabPeer>(peer: P): Promise<P> {
+    this.#peers.set(peer.name, peer);
+    try {
+      await peer.start();
+    } catch (err) {
+      this.#peers.delete(peer.name);
+      peer.dispose();
+      throw err;
+    }
+    return peer;
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#sending.add(work);
+    const done = (): void => void this.#sending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  #info(name: string): PeerInfo {
+    return this.listPeers().find((p) => p.name === name)!;
+  }
+
   #uniqueName(base: string): string {
-    const taken = new Set([...this.#receivers, ...this.#mailServers, ...this.#proxies].map((r) => r.name));
-    if (!taken.has(base)) return base;
-    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+    if (!this.#peers.has(base)) return base;
+    for (let i = 2; ; i++) if (!this.#peers.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 }
+
+export type { Peer };

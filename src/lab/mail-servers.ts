@@ -1,6 +1,6 @@
 import { getChain } from '../certs/factory.js';
 import { ImapServer } from '../imap/server.js';
-import type { LineListenerSpec } from '../line/listener.js';
+import type { ListenerSpec } from '../peer/listening-peer.js';
 import type { Credentials } from '../line/sasl-plain.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import { Pop3Server } from '../pop3/server.js';
@@ -60,7 +60,7 @@ export async function makeMailServer(protocol: 'imap' | 'pop3', spec: ImapServer
   const policy = parseServerPolicy(spec.policy ?? 'optional');
   const address = spec.address ?? '127.0.0.1';
   const [explicit, implicit] = protocol === 'imap' ? [(spec as ImapServerSpec).imap, (spec as ImapServerSpec).imaps] : [(spec as Pop3ServerSpec).pop3, (spec as Pop3ServerSpec).pop3s];
-  const listeners: LineListenerSpec[] = [
+  const listeners: ListenerSpec[] = [
     ...(explicit ?? []).map((port) => ({ tlsMode: 'explicit' as const, port, address })),
     ...(implicit ?? []).map((port) => ({ tlsMode: 'implicit' as const, port, address })),
   ];

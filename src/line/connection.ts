@@ -1,12 +1,10 @@
 import type net from 'node:net';
-import tls from 'node:tls';
-import type { EventBus } from '../events/event-bus.js';
+import type { SessionEmitter } from '../events/session-emitter.js';
+import { serverHandshake } from '../handshake/server-handshake.js';
+import type { ServerTls, TlsSummary } from '../handshake/server-tls.js';
 import { SessionFaults } from '../profiles/session-faults.js';
-import type { ClientHelloSummary } from '../model/client-hello.js';
-import { inspectHello } from '../handshake/inspect-hello.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { type BytesRead, type LineRead, LineReader } from './line-reader.js';
-import { type ServerTls, type TlsSummary, tlsFailedEvent, tlsSummary } from '../handshake/server-tls.js';
 
 /** What replaces a secret (password, SASL response) in every transcript, as in the SMTP records. */
 export const SECRET_MASK = '/* secret masked */';
@@ -18,7 +16,9 @@ export interface LineConnectionOptions {
   readonly id: string;
   readonly raw: net.Socket;
   readonly tlsMode: 'explicit' | 'implicit';
-  readonly bus: EventBus;
+  /** The session's events, stamped with its id and peer. */
+  readonly events: SessionEmitter;
+  /** The peer's TLS personality as it was when the session started. */
   readonly tls: ServerTls;
   readonly maxLineBytes: number;
   readonly idleTimeoutMs: number;
@@ -50,7 +50,6 @@ export class LineConnection {
   readonly #reader: LineReader;
   #socket: net.Socket;
   #tls?: TlsSummary;
-  #hello?: ClientHelloSummary;
   #errored = false;
   #tlsDone = false;
   #handshaking = false;
@@ -121,14 +120,14 @@ export class LineConnection {
 
   /** Records a client line (the engine masks secrets first). */
   client(text: string): void {
-    this.#o.bus.emit({ type: 'line', session: this.id, dir: 'C', line: transcriptText(text), at: Date.now() });
+    this.#o.events.emit({ type: 'line', dir: 'C', line: transcriptText(text) });
   }
 
   /** Sends reply lines (CRLF added) and records them. */
   send(lines: string | readonly string[]): Promise<void> {
     const list = typeof lines === 'string' ? [lines] : lines;
     const at = Date.now();
-    for (const line of list) this.#o.bus.emit({ type: 'line', session: this.id, dir: 'S', line: transcriptText(line), at });
+    for (const line of list) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
     return this.#write(Buffer.from(list.map((l) => `${l}\r\n`).join(''), 'utf8'));
   }
 
@@ -138,7 +137,7 @@ export class LineConnection {
    */
   sendData(parts: readonly (string | Buffer)[], shown: readonly string[]): Promise<void> {
     const at = Date.now();
-    for (const line of shown) this.#o.bus.emit({ type: 'line', session: this.id, dir: 'S', line: transcriptText(line), at });
+    for (const line of shown) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
     return this.#write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))));
   }
 
@@ -163,25 +162,25 @@ export class LineConnection {
     if (this.#capsReported.has(secure)) return;
     this.#capsReported.add(secure);
     const plaintext = !secure && this.tlsMode === 'explicit';
-    this.#o.bus.emit({ type: 'capabilities', session: this.id, secure, capabilities: list, ...(plaintext ? { loginAllowed } : {}), at: Date.now() });
-    if (plaintext) this.#o.bus.emit({ type: 'starttls-offered', session: this.id, offered: startTlsOffered });
+    this.#o.events.emit({ type: 'capabilities', secure, capabilities: list, ...(plaintext ? { loginAllowed } : {}) });
+    if (plaintext) this.#o.events.emit({ type: 'starttls-offered', offered: startTlsOffered });
   }
 
   /** A note in the transcript: what happened that is neither a command nor a reply. */
   note(text: string): void {
-    this.#o.bus.emit({ type: 'note', session: this.id, text, at: Date.now() });
+    this.#o.events.emit({ type: 'note', text });
   }
 
   /** The server's policy refused a command (LOGIN before STARTTLS under `required`): the record's reply. */
   refused(reply: string): void {
-    this.#o.bus.emit({ type: 'policy-refused', session: this.id, reply });
+    this.#o.events.emit({ type: 'policy-refused', reply });
   }
 
   /** The session failed (first failure only): the record's error. */
   error(message: string, stage: string, code?: string): void {
     if (this.#errored) return;
     this.#errored = true;
-    this.#o.bus.emit({ type: 'session-error', session: this.id, ...(code ? { code } : {}), message, stage, at: Date.now() });
+    this.#o.events.emit({ type: 'session-error', ...(code ? { code } : {}), message, stage });
   }
 
   /**
@@ -193,7 +192,7 @@ export class LineConnection {
     const early = this.#reader.detach();
     if (early.length) this.note(`${early.length} bytes sent after the command and before the TLS handshake were discarded (RFC 2595 3.1; STARTTLS command injection)`);
     await this.send(reply);
-    this.#o.bus.emit({ type: 'starttls', session: this.id, at: Date.now() });
+    this.#o.events.emit({ type: 'starttls' });
     return this.#handshake();
   }
 
@@ -272,69 +271,27 @@ export class LineConnection {
     });
   }
 
-  #failed(err: { code?: string; message: string; reason?: string }, helloInvalid?: string): false {
-    if (!this.#tlsDone) {
-      this.#tlsDone = true;
-      this.#o.bus.emit(tlsFailedEvent(this.id, err, helloInvalid));
-    }
-    this.destroy();
-    return false;
-  }
-
-  /** Reads the ClientHello before OpenSSL, hands the bytes back and handshakes with the peer's context. */
+  /** Reads the ClientHello before OpenSSL and handshakes with the peer's context (handshake/server-handshake.ts). */
   async #handshake(): Promise<boolean> {
     this.#handshaking = true;
     try {
-      return await this.#handshakeSteps();
+      const done = await serverHandshake(this.raw, {
+        events: this.#o.events, tls: this.#o.tls, timeoutMs: this.#o.handshakeTimeoutMs, faults: this.#faults,
+        closedBy: () => this.#serverClosed,
+        ...(this.#o.keylog ? { keylog: this.#o.keylog } : {}),
+      });
+      this.#tlsDone = true;
+      if (!done.ok) {
+        this.destroy();
+        return false;
+      }
+      this.#tls = done.summary;
+      this.#socket = done.socket;
+      done.socket.on('error', (err: NodeJS.ErrnoException) => this.socketError(err));
+      this.#reader.attach(done.socket);
+      return true;
     } finally {
       this.#handshaking = false;
     }
-  }
-
-  async #handshakeSteps(): Promise<boolean> {
-    const raw = this.raw;
-    const timeoutMs = this.#o.handshakeTimeoutMs;
-    const inspection = await inspectHello(raw, { session: this.id, bus: this.#o.bus, timeoutMs, profile: this.#o.tls.profile, certPem: this.#o.tls.certPem });
-    if (inspection.gated) {
-      // The quirk gate answered the hello itself and has recorded why.
-      this.#tlsDone = true;
-      this.destroy();
-      return false;
-    }
-    if (inspection.gone) return this.#failed({ code: inspection.gone.startsWith('no complete') ? 'ERR_TLS_HANDSHAKE_TIMEOUT' : 'ECONNRESET', message: inspection.gone });
-    this.#hello = inspection.hello;
-    const invalid = inspection.invalid;
-    if (raw.destroyed) return this.#failed({ code: 'ECONNRESET', message: 'client closed the connection before the TLS handshake' });
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#o.tls.context, requestCert: false });
-    secure.on('error', () => undefined);
-    this.#o.keylog?.attach(secure);
-    const outcome = await new Promise<{ ok: true } | { ok: false; err: NodeJS.ErrnoException & { reason?: string } }>((resolve) => {
-      const timer = setTimeout(() => resolve({ ok: false, err: Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }) }), timeoutMs);
-      const settle = (r: { ok: true } | { ok: false; err: NodeJS.ErrnoException & { reason?: string } }): void => {
-        clearTimeout(timer);
-        secure.off('secure', onSecure);
-        secure.off('error', onError);
-        secure.off('close', onClose);
-        resolve(r);
-      };
-      const onSecure = (): void => settle({ ok: true });
-      const onError = (err: NodeJS.ErrnoException): void => settle({ ok: false, err });
-      // Node reports no error on the server side when the client leaves after its ClientHello.
-      const onClose = (): void => settle({ ok: false, err: Object.assign(new Error('client closed the connection during the TLS handshake (after its ClientHello)'), { code: 'ECONNRESET' }) });
-      secure.once('secure', onSecure);
-      secure.on('error', onError);
-      secure.once('close', onClose);
-    });
-    if (!outcome.ok) return this.#failed(outcome.err, invalid);
-    const event = this.#o.tls.establishedEvent(this.id, secure, this.#hello);
-    if (!event) return this.#failed({ code: 'ECONNRESET', message: 'client closed the connection right after the TLS handshake' });
-    this.#tlsDone = true;
-    this.#tls = tlsSummary(event);
-    this.#o.bus.emit(event);
-    this.#socket = secure;
-    secure.on('error', (err: NodeJS.ErrnoException) => this.socketError(err));
-    if (this.#fault('tls', this.#faults.afterHandshake())) return false;
-    this.#reader.attach(secure);
-    return true;
   }
 }

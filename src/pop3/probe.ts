@@ -31,7 +31,7 @@ export async function probePop3(c: LineClient, plan: SendPlan): Promise<void> {
     }
     const secure = c.tls !== undefined;
     const plaintextLogin = list.some((x) => /^USER$/i.test(x) || /^SASL\b.*\b(PLAIN|LOGIN)\b/i.test(x));
-    c.emit({ type: 'capabilities', session: c.id, secure, capabilities: list, ...(!secure && head.startsWith('+OK') ? { loginAllowed: plaintextLogin } : {}), at: Date.now() });
+    c.emit({ type: 'capabilities', secure, capabilities: list, ...(!secure && head.startsWith('+OK') ? { loginAllowed: plaintextLogin } : {}) });
     return list;
   };
   const quit = async (): Promise<void> => {
@@ -43,10 +43,10 @@ export async function probePop3(c: LineClient, plan: SendPlan): Promise<void> {
   if (!before) return;
   if (!c.tls) {
     const offered = before.some((x) => x.toUpperCase() === 'STLS');
-    c.emit({ type: 'starttls-offered', session: c.id, offered });
+    c.emit({ type: 'starttls-offered', offered });
     const decision = startTlsDecision(plan, offered, 'STLS');
     if (decision.action === 'refuse') {
-      c.emit({ type: 'policy-refused', session: c.id, reply: decision.reason });
+      c.emit({ type: 'policy-refused', reply: decision.reason });
       return quit();
     }
     if (decision.action === 'starttls') {
@@ -59,13 +59,13 @@ export async function probePop3(c: LineClient, plan: SendPlan): Promise<void> {
       } else {
         const refusal = startTlsRefusal(plan, r, 'STLS');
         if (refusal) {
-          c.emit({ type: 'policy-refused', session: c.id, reply: refusal });
+          c.emit({ type: 'policy-refused', reply: refusal });
           return quit();
         }
       }
     }
   }
   const refusal = verdictRefusal(plan, c.verdict);
-  if (refusal) c.emit({ type: 'policy-refused', session: c.id, reply: refusal });
+  if (refusal) c.emit({ type: 'policy-refused', reply: refusal });
   await quit();
 }

@@ -1,7 +1,8 @@
-import { mailboxSessionOptions, ProfiledLineServer, type ProfiledLineServerOptions } from '../line/profiled-server.js';
+import { LineServer, type LineServerOptions, type MailboxSessionOptions } from '../line/line-server.js';
+import type { LineConnection } from '../line/connection.js';
 import { Pop3Session } from './session.js';
 
-export interface Pop3ServerOptions extends ProfiledLineServerOptions {
+export interface Pop3ServerOptions extends LineServerOptions {
   /** Name in the greeting. @default 'pop3.mxlab.test' */
   readonly hostname?: string;
   /** Idle time before the autologout close (RFC 1939 wants at least 10 minutes; a lab wants less). @default 60000 */
@@ -17,9 +18,12 @@ export interface Pop3ServerOptions extends ProfiledLineServerOptions {
  * A fake POP3 server (110-style STLS and 995-style implicit TLS) serving the lab's mailbox: the
  * shared LineServer listens, reads and does TLS; Pop3Session speaks POP3.
  */
-export class Pop3Server extends ProfiledLineServer<'pop3'> {
+export class Pop3Server extends LineServer<'pop3'> {
   constructor(o: Pop3ServerOptions) {
-    const engine = mailboxSessionOptions(o, 'pop3.mxlab.test');
-    super(o, { protocol: 'pop3', maxLineBytes: o.maxLineBytes ?? 1024, engine: (conn) => new Pop3Session(conn, engine).run() });
+    super(o, { protocol: 'pop3', maxLineBytes: 1024, hostname: 'pop3.mxlab.test' });
+  }
+
+  protected engine(conn: LineConnection, session: MailboxSessionOptions): Promise<void> {
+    return new Pop3Session(conn, session).run();
   }
 }

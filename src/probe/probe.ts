@@ -1,4 +1,5 @@
-import type { EventBus } from '../events/event-bus.js';
+import { SessionEmitter } from '../events/session-emitter.js';
+import type { SessionSink } from '../events/session-sink.js';
 import { probeImap } from '../imap/probe.js';
 import { LineClient } from '../client/line-client.js';
 import { probePop3 } from '../pop3/probe.js';
@@ -50,9 +51,9 @@ export function parseProbeProtocol(value: string): ProbeProtocol {
  * capabilities before and after TLS, the negotiated version, cipher and key exchange, the chain and
  * its verdict, whether a login was allowed before TLS. Never sends mail or credentials. SMTP goes
  * through the sending MTA's engine in probe mode; IMAP and POP3 through the line-protocol client.
- * The bus must have a RecordBuilder (a Lab's has).
+ * Events go to `sink.bus`; the record comes from `sink` (a Lab's record builder).
  */
-export async function probe(spec: ProbeSpec, bus: EventBus, options: { keylog?: KeyLog } = {}): Promise<SessionRecord> {
+export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylog?: KeyLog } = {}): Promise<SessionRecord> {
   const protocol = parseProbeProtocol(spec.protocol);
   const common = {
     ...(spec.to !== undefined ? { to: spec.to } : {}),
@@ -67,22 +68,17 @@ export async function probe(spec: ProbeSpec, bus: EventBus, options: { keylog?: 
     ...(spec.timeouts ? { timeouts: spec.timeouts } : {}),
     name: spec.name ?? `probe-${protocol}`,
   };
-  if (protocol === 'smtp') return deliver({ ...common, probe: true }, bus, options);
+  if (protocol === 'smtp') return deliver({ ...common, probe: true }, sink, options);
   const plan = planDelivery(common);
   const id = `${plan.peer}-${++probeCounter}`;
-  let record: SessionRecord | undefined;
-  const unsubscribe = bus.on('record', (e) => {
-    if (e.record.id === id) record = e.record;
-  });
-  const client = new LineClient({ id, protocol, bus, plan, ...(options.keylog ? { keylog: options.keylog } : {}) });
+  const record = sink.recordOf(id);
+  const client = new LineClient({ id, protocol, events: new SessionEmitter(sink.bus, id, plan.peer), plan, ...(options.keylog ? { keylog: options.keylog } : {}) });
   const watchdog = setTimeout(() => client.abort(`no outcome within ${plan.timeouts.totalMs} ms (timeouts.totalMs)`, 'ETIMEDOUT'), plan.timeouts.totalMs);
   try {
     await (protocol === 'imap' ? probeImap(client, plan) : probePop3(client, plan));
   } finally {
     clearTimeout(watchdog);
     await client.end();
-    unsubscribe();
   }
-  if (!record) throw new Error(`no session record for ${id}: the event bus has no RecordBuilder (use a Lab)`);
   return record;
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { EventBus } from '../events/event-bus.js';
+import { SessionEmitter } from '../events/session-emitter.js';
 import { SECRET_MASK, transcriptText } from '../line/connection.js';
 import { suiteByCode, suiteName } from '../tls/cipher-suites.js';
 import type { ClientHelloSummary } from '../model/client-hello.js';
@@ -47,7 +48,7 @@ export class ProxySession {
   readonly id: string;
   readonly plan: ProxyPlan;
   readonly flags: InterceptionFlags = newFlags();
-  readonly #bus: EventBus;
+  readonly #events: SessionEmitter;
   readonly #peer: string;
   readonly #raw: net.Socket;
   readonly #dialect: (s: ProxySession) => Dialect;
@@ -72,7 +73,7 @@ export class ProxySession {
   constructor(o: { id: string; peer: string; plan: ProxyPlan; bus: EventBus; raw: net.Socket; dialect: (s: ProxySession) => Dialect }) {
     this.id = o.id;
     this.plan = o.plan;
-    this.#bus = o.bus;
+    this.#events = new SessionEmitter(o.bus, o.id, o.peer);
     this.#peer = o.peer;
     this.#raw = o.raw;
     this.#dialect = o.dialect;
@@ -90,18 +91,18 @@ export class ProxySession {
 
   /** What the client sent (secrets already masked by the dialect). */
   clientLine(shown: string): void {
-    this.#bus.emit({ type: 'line', session: this.id, dir: 'C', line: transcriptText(shown), at: Date.now() });
+    this.#events.emit({ type: 'line', dir: 'C', line: transcriptText(shown) });
   }
 
   /** Lines to the client: written (CRLF added) and recorded. */
   toClient(lines: readonly string[]): void {
     const at = Date.now();
-    for (const line of lines) this.#bus.emit({ type: 'line', session: this.id, dir: 'S', line: transcriptText(line), at });
+    for (const line of lines) this.#events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
     this.client.write(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8'));
   }
 
   note(text: string): void {
-    this.#bus.emit({ type: 'note', session: this.id, text, at: Date.now() });
+    this.#events.emit({ type: 'note', text });
   }
 
   /** The proxy changed something on the wire: in the verdict's list and in the transcript. */
@@ -113,17 +114,17 @@ export class ProxySession {
   error(message: string, stage: string, code?: string): void {
     if (this.#errored) return;
     this.#errored = true;
-    this.#bus.emit({ type: 'session-error', session: this.id, ...(code ? { code } : {}), message, stage, at: Date.now() });
+    this.#events.emit({ type: 'session-error', ...(code ? { code } : {}), message, stage });
   }
 
   /** A capability list reached the client (before TLS): what it then believed of STARTTLS and login. */
   capabilitiesShown(list: readonly string[], startTlsVisible: boolean, loginAllowed: boolean): void {
     if (startTlsVisible) this.flags.startTlsSeenByClient = true;
     // Sticky: an IMAP server leaves STARTTLS out of the list it sends after login.
-    this.#bus.emit({ type: 'starttls-offered', session: this.id, offered: this.flags.startTlsSeenByClient });
+    this.#events.emit({ type: 'starttls-offered', offered: this.flags.startTlsSeenByClient });
     if (this.plan.protocol === 'smtp' || this.#capsReported) return;
     this.#capsReported = true;
-    this.#bus.emit({ type: 'capabilities', session: this.id, secure: false, capabilities: list, loginAllowed, at: Date.now() });
+    this.#events.emit({ type: 'capabilities', secure: false, capabilities: list, loginAllowed });
   }
 
   /** The client sent a command: anything past greeting, capabilities and STARTTLS is going on in plaintext. */
@@ -200,12 +201,11 @@ export class ProxySession {
     const { upstream, protocol } = this.plan;
     raw.on('error', () => undefined);
     const clientClosed = closed(raw);
-    this.#bus.emit({
-      type: 'session-start', session: this.id, peer: this.#peer, role: 'proxy', protocol, tlsMode: 'explicit',
+    this.#events.emit({
+      type: 'session-start', role: 'proxy', protocol, tlsMode: 'explicit',
       profile: '-', policy: `strip=${this.plan.strip}`,
       local: { address: raw.localAddress ?? '', port: raw.localPort ?? 0 },
       remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
-      at: Date.now(),
     });
     this.note(`proxy: upstream ${upstream.host}:${upstream.port}, strip=${this.plan.strip}`);
     try {
@@ -230,8 +230,8 @@ export class ProxySession {
       raw.destroy();
       this.#upstream?.socket.destroy();
     } finally {
-      this.#bus.emit({ type: 'interception', session: this.id, interception: interception(this.plan.strip, protocol, upstream, this.flags, this.#rewrites) });
-      this.#bus.emit({ type: 'session-end', session: this.id, at: Date.now() });
+      this.#events.emit({ type: 'interception', interception: interception(this.plan.strip, protocol, upstream, this.flags, this.#rewrites) });
+      this.#events.emit({ type: 'session-end' });
     }
   }
 
@@ -324,7 +324,7 @@ export class ProxySession {
 
   /** STARTTLS went through: relay bytes both ways, watching the handshake from the outside. */
   async #relay(client: net.Socket, upstream: net.Socket): Promise<void> {
-    this.#bus.emit({ type: 'starttls', session: this.id, at: Date.now() });
+    this.#events.emit({ type: 'starttls' });
     const watch = new TlsWatch((r) => this.#watched(r));
     const first = await relayBytes({
       client, upstream,
@@ -340,7 +340,7 @@ export class ProxySession {
   #failed(message: string, code?: string, alert?: { name: string; code: number }): void {
     if (this.#tlsFailed) return;
     this.#tlsFailed = true;
-    this.#bus.emit({ type: 'tls-failed', session: this.id, ...(code ? { code } : {}), message, ...(alert ? { alert: { ...alert, sent: false } } : {}), at: Date.now() });
+    this.#events.emit({ type: 'tls-failed', ...(code ? { code } : {}), message, ...(alert ? { alert: { ...alert, sent: false } } : {}) });
   }
 
   #watched(r: TlsWatchReport): void {
@@ -348,10 +348,10 @@ export class ProxySession {
     switch (r.kind) {
       case 'client-hello':
         this.#hello = r.hello;
-        this.#bus.emit({ type: 'client-hello', session: this.id, hello: r.hello, at });
+        this.#events.emit({ type: 'client-hello', hello: r.hello, at });
         break;
       case 'client-hello-invalid':
-        this.#bus.emit({ type: 'client-hello-invalid', session: this.id, reason: r.reason, at });
+        this.#events.emit({ type: 'client-hello-invalid', reason: r.reason, at });
         break;
       case 'server-hello':
         this.#serverHello = { version: r.version, suite: r.suite };
@@ -361,8 +361,8 @@ export class ProxySession {
         const sh = this.#serverHello!;
         const suite = suiteByCode(sh.suite);
         this.flags.tlsEndToEnd = true;
-        this.#bus.emit({
-          type: 'tls-established', session: this.id, version: versionName(sh.version),
+        this.#events.emit({
+          type: 'tls-established', version: versionName(sh.version),
           cipher: { openssl: suite?.openssl ?? suiteName(sh.suite), iana: suiteName(sh.suite), bits: suite?.bits ?? 0 },
           // The chain is encrypted in TLS 1.3, and the proxy describes only what it can read in every version.
           chain: [],

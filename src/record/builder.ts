@@ -1,5 +1,6 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { LabEvent, LabEventOf } from '../events/events.js';
+import type { SessionSink } from '../events/session-sink.js';
 import type { Protocol, SessionRecord, SessionResult, TranscriptLine } from '../model/session-record.js';
 
 interface Draft {
@@ -53,14 +54,20 @@ function maskClientLine(line: string, draft: Draft): string {
  * Turns the event stream into one SessionRecord per connection and emits it as a 'record' event.
  * The only place that decides a session's result.
  */
-export class RecordBuilder {
+export class RecordBuilder implements SessionSink {
   readonly #drafts = new Map<string, Draft>();
-  readonly #bus: EventBus;
+  readonly bus: EventBus;
   readonly #unsubscribe: () => void;
+  /** Client peers waiting for their session's record (SessionSink.recordOf). */
+  readonly #waiting = new Map<string, (record: SessionRecord) => void>();
 
   constructor(bus: EventBus) {
-    this.#bus = bus;
+    this.bus = bus;
     this.#unsubscribe = bus.subscribe((e) => this.#on(e));
+  }
+
+  recordOf(session: string): Promise<SessionRecord> {
+    return new Promise((resolve) => this.#waiting.set(session, resolve));
   }
 
   /** Sessions still open. */
@@ -77,7 +84,7 @@ export class RecordBuilder {
       this.#drafts.set(e.session, { start: e, messages: [], transcript: [], secretNext: false });
       return;
     }
-    if (e.type === 'record' || !('session' in e)) return;
+    if (e.type === 'record' || !('session' in e) || e.session === undefined) return;
     const d = this.#drafts.get(e.session);
     if (!d) return;
     const t = (at: number): number => Math.max(0, at - d.start.at);
@@ -120,8 +127,6 @@ export class RecordBuilder {
         d.transcript.push({ t: t(e.at), dir: '*', line: `imitated ServerHello: ${e.version} ${e.suite.iana}${e.suite.openssl ? ` (${e.suite.openssl})` : ''}` });
         break;
       case 'tls-failed':
-        // The first failure is the precise one (the quirk gate reports before the engine notices the close).
-        if (d.failed) break;
         d.failed = e;
         d.transcript.push({ t: t(e.at), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
         break;
@@ -157,10 +162,17 @@ export class RecordBuilder {
         else d.capsBefore = e.capabilities;
         if (e.loginAllowed !== undefined && !e.secure) d.loginBeforeTls = e.loginAllowed;
         break;
-      case 'session-end':
+      case 'session-end': {
         this.#drafts.delete(e.session);
-        this.#bus.emit({ type: 'record', record: build(d, e.at) });
+        const record = build(d, e.at);
+        const waiter = this.#waiting.get(e.session);
+        if (waiter) {
+          this.#waiting.delete(e.session);
+          waiter(record);
+        }
+        this.bus.emit({ type: 'record', session: e.session, peer: e.peer, at: e.at, record });
         break;
+      }
       default:
         break;
     }

@@ -117,8 +117,8 @@ async function settle(lab: Lab, timeoutMs: number): Promise<void> {
   if (!lab.proxies.length) return;
   // Behind a proxy the server's session cannot be paired with the client's: wait until records stop coming.
   const until = Date.now() + Math.min(timeoutMs, 1000);
-  for (let n = -1; n !== lab.records.length && Date.now() < until;) {
-    n = lab.records.length;
+  for (let n = -1; n !== lab.recordCount && Date.now() < until;) {
+    n = lab.recordCount;
     await new Promise((r) => setTimeout(r, 60));
   }
 }

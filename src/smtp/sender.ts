@@ -2,7 +2,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { EventBus } from '../events/event-bus.js';
-import type { LabEvent } from '../events/events.js';
+import type { SessionEventBody } from '../events/events.js';
+import { SessionEmitter } from '../events/session-emitter.js';
+import type { SessionSink } from '../events/session-sink.js';
 import { RecordBuilder } from '../record/builder.js';
 import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
@@ -55,24 +57,23 @@ let deliveryCounter = 0;
 
 /**
  * Delivers one message under a policy and returns the record of the last connection (with `attempts`
- * listing every connection of the delivery). The bus must have a RecordBuilder on it (a Lab's has);
- * bad input rejects with a UsageError before anything is sent.
+ * listing every connection of the delivery). Each connection's events go to `sink.bus` and its record
+ * comes from `sink` (a Lab's record builder); bad input rejects with a UsageError before anything is sent.
  */
-export async function deliver(spec: SendSpec, bus: EventBus, options: DeliverOptions = {}): Promise<SessionRecord> {
+export async function deliver(spec: SendSpec, sink: SessionSink, options: DeliverOptions = {}): Promise<SessionRecord> {
   const plan = planDelivery(spec);
   const delivery = `${plan.peer}-${++deliveryCounter}`;
-  const first = await new Attempt(plan, bus, delivery, 1, true, [], options.keylog).run();
+  const first = await new Attempt(plan, sink, delivery, 1, true, [], options.keylog).run();
   if (!first.fallback) return first.record;
-  const second = await new Attempt(plan, bus, delivery, 2, false, [first.summary], options.keylog).run();
+  const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], options.keylog).run();
   return second.record;
 }
 
 /** The same without a lab: a private event bus and record builder (no run folder, no sessions.jsonl). */
 export async function sendOnce(spec: SendSpec): Promise<SessionRecord> {
-  const bus = new EventBus();
-  const builder = new RecordBuilder(bus);
+  const builder = new RecordBuilder(new EventBus());
   try {
-    return await deliver(spec, bus);
+    return await deliver(spec, builder);
   } finally {
     builder.close();
   }
@@ -82,7 +83,8 @@ const firstWord = (line: string): string => (line.split(/\s+/)[0] ?? '').toUpper
 
 class Attempt {
   readonly #plan: SendPlan;
-  readonly #bus: EventBus;
+  readonly #sink: SessionSink;
+  readonly #events: SessionEmitter;
   readonly #id: string;
   readonly #delivery: string;
   readonly #number: number;
@@ -96,9 +98,7 @@ class Attempt {
   #conn?: Connection;
   #watchdog?: NodeJS.Timeout;
   #resolve!: (r: AttemptResult) => void;
-  #reject!: (e: Error) => void;
-  #record?: SessionRecord;
-  #unsubscribe?: () => void;
+  #record?: Promise<SessionRecord>;
   // What happened, in order:
   #greeted = false;
   #lastCommand = '';
@@ -117,11 +117,12 @@ class Attempt {
   /** Probe mode: the session was set up and left without a message. */
   #probed = false;
 
-  constructor(plan: SendPlan, bus: EventBus, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
+  constructor(plan: SendPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
     this.#plan = plan;
-    this.#bus = bus;
+    this.#sink = sink;
     this.#delivery = delivery;
     this.#id = `${delivery}.${attempt}`;
+    this.#events = new SessionEmitter(sink.bus, this.#id, plan.peer);
     this.#number = attempt;
     this.#tlsAllowed = tlsAllowed;
     this.#previous = previous;
@@ -129,19 +130,16 @@ class Attempt {
   }
 
   run(): Promise<AttemptResult> {
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       this.#resolve = resolve;
-      this.#reject = reject;
-      this.#unsubscribe = this.#bus.on('record', ({ record }) => {
-        if (record.id === this.#id) this.#record = record;
-      });
+      this.#record = this.#sink.recordOf(this.#id);
       this.#watchdog = setTimeout(() => this.#abort(Object.assign(new Error(`no outcome within ${this.#plan.timeouts.totalMs} ms (timeouts.totalMs)`), { code: 'ETIMEDOUT', timeoutType: 'TOTAL_TIMEOUT' })), this.#plan.timeouts.totalMs);
       this.#connect();
     });
   }
 
-  #emit(event: LabEvent): void {
-    this.#bus.emit(event);
+  #emit(event: SessionEventBody): void {
+    this.#events.emit(event);
   }
 
   #start(socket?: net.Socket): void {
@@ -149,7 +147,7 @@ class Attempt {
     this.#started = true;
     const p = this.#plan;
     this.#emit({
-      type: 'session-start', session: this.#id, peer: p.peer, role: 'client', protocol: 'smtp', tlsMode: p.implicit ? 'implicit' : 'explicit',
+      type: 'session-start', role: 'client', protocol: 'smtp', tlsMode: p.implicit ? 'implicit' : 'explicit',
       profile: p.profile.name, policy: p.policy.policy,
       local: { address: socket?.localAddress ?? '', port: socket?.localPort ?? 0 },
       remote: { address: socket?.remoteAddress ?? p.host, port: socket?.remotePort ?? p.port },
@@ -239,15 +237,15 @@ class Attempt {
   #clientLine(line: string): void {
     this.#lastCommand = line;
     this.#pending.push(line);
-    this.#emit({ type: 'line', session: this.#id, dir: 'C', line, at: Date.now() });
+    this.#emit({ type: 'line', dir: 'C', line });
     const helo = /^(?:EHLO|HELO|LHLO)\s+(\S+)/i.exec(line);
-    if (helo) this.#emit({ type: 'helo', session: this.#id, name: helo[1]! });
+    if (helo) this.#emit({ type: 'helo', name: helo[1]! });
   }
 
   #serverReply(reply: string): void {
     const at = Date.now();
     const lines = reply.split(/\r?\n/).filter((l) => l.length);
-    for (const line of lines) this.#emit({ type: 'line', session: this.#id, dir: 'S', line, at });
+    for (const line of lines) this.#emit({ type: 'line', dir: 'S', line, at });
     if (!this.#greeted) {
       this.#greeted = true;
       return;
@@ -257,15 +255,15 @@ class Attempt {
     if ((verb === 'EHLO' || verb === 'LHLO') && ok) {
       const capabilities = lines.slice(1).map((l) => l.replace(/^\d{3}[ -]/, '').trim());
       const secure = this.#tls !== undefined;
-      this.#emit({ type: 'ehlo', session: this.#id, secure, capabilities, at });
+      this.#emit({ type: 'ehlo', secure, capabilities, at });
       if (!secure && !this.#plan.implicit) {
         this.#startTlsOffered = capabilities.some((c) => /^STARTTLS\b/i.test(c));
-        this.#emit({ type: 'starttls-offered', session: this.#id, offered: this.#startTlsOffered });
+        this.#emit({ type: 'starttls-offered', offered: this.#startTlsOffered });
       }
     } else if (verb === 'STARTTLS') {
       if (ok) {
         this.#handshaking = true;
-        this.#emit({ type: 'starttls', session: this.#id, at });
+        this.#emit({ type: 'starttls', at });
       } else {
         this.#startTlsRefused = lines.join(' / ');
       }
@@ -287,14 +285,14 @@ class Attempt {
     const { summaries, leaf } = peerChain(socket);
     const at = Date.now();
     this.#emit({
-      type: 'tls-established', session: this.#id, version, cipher,
+      type: 'tls-established', version, cipher,
       keyExchange: clientKeyExchange(version, cipher.iana, socket.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
       chain: summaries,
       ...(p.servername ? { sni: p.servername } : {}),
       at,
     });
     this.#verdict = certificateVerdict({ socket, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
-    this.#emit({ type: 'tls-verdict', session: this.#id, verdict: this.#verdict, at });
+    this.#emit({ type: 'tls-verdict', verdict: this.#verdict, at });
   }
 
   /** The SMTP session is set up (greeting, EHLO, STARTTLS and EHLO again when it came to that). */
@@ -329,7 +327,7 @@ class Attempt {
         if (e.responseCode && !conn.destroyed) {
           this.#serverRefusal = `${e.command ?? 'the message'} refused by the server: ${e.response}`;
           // With PIPELINING the commands after a refused MAIL FROM get 503s; the first refusal is what decided.
-          this.#emit({ type: 'policy-refused', session: this.#id, reply: String(e.response) });
+          this.#emit({ type: 'policy-refused', reply: String(e.response) });
           conn.quit();
         } else {
           this.#failure ??= e;
@@ -339,7 +337,7 @@ class Attempt {
       const response = info.response ?? '';
       const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response);
       this.#delivered = response;
-      this.#emit({ type: 'message', session: this.#id, id: queued?.[1] ?? '', from: p.from, to: info.accepted ?? [...p.rcpt], size: info.messageSize ?? p.message.length, reply: response });
+      this.#emit({ type: 'message', id: queued?.[1] ?? '', from: p.from, to: info.accepted ?? [...p.rcpt], size: info.messageSize ?? p.message.length, reply: response });
       conn.quit();
     });
   }
@@ -472,7 +470,7 @@ class Attempt {
           : (err.reason ?? err.message);
       errorCode = code;
       const alert = alertFromError(code);
-      this.#emit({ type: 'tls-failed', session: id, ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), at: Date.now() });
+      this.#emit({ type: 'tls-failed', ...(code ? { code } : {}), message, ...(alert ? { alert } : {}) });
       const detail = `${code ? `${code}: ` : ''}${message}${alert ? ` (${alert.sent ? 'we sent' : 'the server sent'} alert ${alert.name})` : ''}`;
       if (p.policy.policy === 'may' && !p.implicit && p.probe) {
         result = 'handshake-failed';
@@ -495,7 +493,7 @@ class Attempt {
       errorCode = err.originalCode ?? err.code;
       const current = this.#pending[0] ?? this.#lastCommand;
       const stage = !this.#started || !this.#conn ? 'connect' : current ? (firstWord(current) === 'DATA' ? 'data' : 'command') : 'greeting';
-      this.#emit({ type: 'session-error', session: id, ...(errorCode ? { code: errorCode } : {}), message: reason, stage, at: Date.now() });
+      this.#emit({ type: 'session-error', ...(errorCode ? { code: errorCode } : {}), message: reason, stage });
     }
     const summary: DeliveryAttempt = {
       session: id,
@@ -507,18 +505,13 @@ class Attempt {
       ...(errorCode ? { errorCode } : {}),
     };
     // The policy's own 4.7.x decision is the session's deciding "reply" (what Postfix logs as the status text).
-    if (result === 'refused' && this.#serverRefusal === undefined) this.#emit({ type: 'policy-refused', session: id, reply: reason });
+    if (result === 'refused' && this.#serverRefusal === undefined) this.#emit({ type: 'policy-refused', reply: reason });
     const attempts = [...this.#previous, summary];
     this.#emit({
-      type: 'client-outcome', session: id, result, reason, policyLabel: p.policy.label, delivery: this.#delivery, attempt: this.#number,
+      type: 'client-outcome', result, reason, policyLabel: p.policy.label, delivery: this.#delivery, attempt: this.#number,
       attempts,
     });
-    this.#emit({ type: 'session-end', session: id, at: Date.now() });
-    this.#unsubscribe?.();
-    if (!this.#record) {
-      this.#reject(new Error(`no session record for ${id}: the event bus has no RecordBuilder (use a Lab, or sendOnce())`));
-      return;
-    }
-    this.#resolve({ record: this.#record, summary, fallback });
+    this.#emit({ type: 'session-end' });
+    void this.#record!.then((record) => this.#resolve({ record, summary, fallback }));
   }
 }

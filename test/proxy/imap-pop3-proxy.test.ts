@@ -22,7 +22,7 @@ async function proxies(lab: Lab, protocol: 'imap' | 'pop3'): Promise<Record<Stri
   return out;
 }
 
-const url = (protocol: 'imap' | 'pop3', p: MitmProxy): string => `${protocol}://127.0.0.1:${p.listeners[0]!.port}/${protocol === 'imap' ? 'INBOX;MAILINDEX=1' : '1'}`;
+const url = (protocol: 'imap' | 'pop3', p: MitmProxy): string => `${protocol}://127.0.0.1:${p.endpoints[0]!.port}/${protocol === 'imap' ? 'INBOX;MAILINDEX=1' : '1'}`;
 const curl = (flag: '--ssl-reqd' | '--ssl', target: string) => runCommand('curl', ['-sS', '-v', '-k', flag, '--user', 'alice:secret', target]);
 const curlLines = (stderr: string): string => stderr.split('\n').filter((l) => /^[<>]|curl:/.test(l)).join('\n');
 
@@ -86,7 +86,7 @@ t.test('imap capability strip also hides LOGINDISABLED: curl --ssl sends its pas
   const px = await proxies(lab, 'imap');
   const direct = await runCommand('curl', ['-sS', '-v', '-k', '--ssl', '--user', 'alice:secret', `imap://127.0.0.1:${linePort(lab, 'imap')}/INBOX`]);
   t.equal(direct.code, 0, 'direct: curl --ssl upgrades, as STARTTLS is offered');
-  const res = await curl('--ssl', `imap://127.0.0.1:${px.capability.listeners[0]!.port}/INBOX`);
+  const res = await curl('--ssl', `imap://127.0.0.1:${px.capability.endpoints[0]!.port}/INBOX`);
   t.not(res.code, 0, 'through the stripper the login is refused');
   const p = await lab.waitForRecord((r) => r.peer === 'imap-capability');
   t.equal(p.loginBeforeTls, true, 'the client was told plaintext login is fine');

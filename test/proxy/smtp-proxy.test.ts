@@ -14,7 +14,7 @@ import { nextRecord, portOf, startTestLab } from '../fixtures/test-lab.js';
 const swaks = (port: number, flag: '--tls' | '--tls-optional', extra: readonly string[] = []) =>
   runCommand('swaks', ['--to', 'user@example.net', '--from', 'sender@example.org', '--server', `127.0.0.1:${port}`, flag, '--helo', 'client.example.org', '--timeout', '5', ...extra]);
 
-const portOfProxy = (p: MitmProxy): number => p.listeners[0]!.port;
+const portOfProxy = (p: MitmProxy): number => p.endpoints[0]!.port;
 
 async function labWithProxies(t: Parameters<typeof startTestLab>[0]): Promise<{ lab: Lab; proxies: Record<string, MitmProxy> }> {
   const lab = await startTestLab(t, [{ name: 'rx', profile: 'modern', policy: 'optional', smtp: [0] }]);

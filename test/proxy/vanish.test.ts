@@ -55,7 +55,7 @@ async function scripted(t: Test, script: (socket: net.Socket, line: () => Promis
   return (server.address() as net.AddressInfo).port;
 }
 
-const portOfProxy = (p: MitmProxy): number => p.listeners[0]!.port;
+const portOfProxy = (p: MitmProxy): number => p.endpoints[0]!.port;
 
 /** A minimal ESMTP upstream that offers STARTTLS; `onMail` decides what happens at MAIL FROM. */
 function smtpScript(onMail: (socket: net.Socket) => void) {

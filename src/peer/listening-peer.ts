@@ -1,0 +1,158 @@
+import net from 'node:net';
+import type { EventBus } from '../events/event-bus.js';
+import type { PeerSettingsView, TlsMode } from '../events/events.js';
+import type { Protocol, SessionResult } from '../model/session-record.js';
+import type { Profile } from '../profiles/profile.js';
+import type { Endpoint, Peer, PeerCounters, PeerReconfiguration } from './peer.js';
+
+/** A listener to open: the port may be 0 (the OS picks; the bound port is kept for restarts). */
+export interface ListenerSpec {
+  readonly tlsMode: TlsMode;
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly address?: string;
+}
+
+/** One accepted connection, as the peer's engine runs it. */
+export interface SessionHandle {
+  /** Resolves once the session has ended and its session-end event is out. */
+  readonly ended: Promise<void>;
+  /** Ends the session now; `reason` is what its record says (e.g. 'the lab stopped'). */
+  stop(reason: string): void;
+}
+
+let sessionCounter = 0;
+
+/**
+ * The listener lifecycle every peer shares: bind the listeners (the OS's port picks are kept, so a
+ * stopped peer starts again on the same ports), accept, count, stop without polling (the peer knows
+ * when its last session's end is out), and the peer events front ends follow. A subclass brings the
+ * engine that runs one connection and the settings it can change.
+ */
+export abstract class ListeningPeer implements Peer {
+  readonly name: string;
+  abstract readonly role: 'server' | 'proxy';
+  readonly protocol: Protocol;
+  protected readonly bus: EventBus;
+  #specs: ListenerSpec[];
+  #endpoints: Endpoint[] = [];
+  readonly #servers: net.Server[] = [];
+  readonly #open = new Set<SessionHandle>();
+  #drained?: () => void;
+  #running = false;
+  #stopping = false;
+  #sessions = 0;
+  readonly #results: Partial<Record<SessionResult, number>> = {};
+  readonly #unsubscribe: () => void;
+
+  protected constructor(o: { name: string; protocol: Protocol; bus: EventBus; listeners: readonly ListenerSpec[] }) {
+    this.name = o.name;
+    this.protocol = o.protocol;
+    this.bus = o.bus;
+    this.#specs = [...o.listeners];
+    this.#endpoints = this.#specs.map((l) => ({ protocol: o.protocol, tlsMode: l.tlsMode, address: l.address ?? '127.0.0.1', port: l.port }));
+    this.#unsubscribe = o.bus.on('record', (e) => {
+      if (e.peer === this.name) this.#results[e.record.result] = (this.#results[e.record.result] ?? 0) + 1;
+    });
+  }
+
+  abstract get settings(): PeerSettingsView;
+  /** The TLS personality new sessions get (a proxy has none of its own). */
+  get tlsProfile(): Profile | undefined {
+    return undefined;
+  }
+  abstract reconfigure(change: PeerReconfiguration): Promise<void>;
+  /** Runs one connection: emits its session-start and, when it is over, its session-end. */
+  protected abstract accept(socket: net.Socket, endpoint: Endpoint, id: string): SessionHandle;
+
+  get endpoints(): readonly Endpoint[] {
+    return this.#endpoints;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** The peer is stopping: sessions that end now were ended by the lab, not by their client. */
+  protected get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  get counters(): PeerCounters {
+    return { sessions: this.#sessions, open: this.#open.size, results: { ...this.#results } };
+  }
+
+  async start(): Promise<readonly Endpoint[]> {
+    if (this.#running) return this.#endpoints;
+    this.#stopping = false;
+    const bound: Endpoint[] = [];
+    try {
+      for (const [i, spec] of this.#specs.entries()) {
+        const endpoint = this.#endpoints[i]!;
+        const server = net.createServer((socket) => this.#accept(socket, bound[i] ?? endpoint));
+        await listen(server, endpoint).catch((err: NodeJS.ErrnoException) => {
+          const kind = `${this.protocol}${spec.tlsMode === 'implicit' ? 's' : ''}`;
+          throw Object.assign(new Error(`${this.name}: cannot listen on ${endpoint.address}:${endpoint.port} (${kind}): ${err.code ?? err.message}`), { code: err.code, peer: this.name, stage: 'listen' });
+        });
+        // After listening, a server error (EMFILE on accept and the like) is news for the lab, not a crash.
+        server.on('error', (err: NodeJS.ErrnoException) => this.bus.emit({ type: 'lab-warning', at: Date.now(), peer: this.name, code: err.code ?? 'ELISTEN', message: `${this.name}: listener ${endpoint.address}:${endpoint.port}: ${err.message}` }));
+        const addr = server.address() as net.AddressInfo;
+        bound.push({ ...endpoint, address: addr.address, port: addr.port });
+        this.#servers.push(server);
+      }
+    } catch (err) {
+      await Promise.all(this.#servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      throw err;
+    }
+    this.#endpoints = bound;
+    // A restart binds the same ports again, not new OS picks.
+    this.#specs = bound.map((e) => ({ tlsMode: e.tlsMode, port: e.port, address: e.address }));
+    this.#running = true;
+    const s = this.settings;
+    for (const e of bound) this.bus.emit({ type: 'peer-listening', at: Date.now(), peer: this.name, protocol: this.protocol, tlsMode: e.tlsMode, address: e.address, port: e.port, profile: s.profile, policy: s.policy });
+    return bound;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#stopping = true;
+    // close() stops accepting at once; its callback waits for every open connection, so the sessions
+    // are ended first or a client that stays connected would keep the lab from ever stopping.
+    const closed = Promise.all(this.#servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const drained = this.#open.size ? new Promise<void>((resolve) => (this.#drained = resolve)) : Promise.resolve();
+    for (const s of this.#open) s.stop('the lab stopped');
+    await Promise.all([closed, drained]);
+    this.#running = false;
+    this.bus.emit({ type: 'peer-stopped', at: Date.now(), peer: this.name });
+  }
+
+  /** Emits peer-changed around a settings change the subclass makes in `apply`. */
+  protected changed(before: PeerSettingsView): void {
+    this.bus.emit({ type: 'peer-changed', at: Date.now(), peer: this.name, before, after: this.settings });
+  }
+
+  /** Stops counting this peer's records (the lab is done with it). */
+  dispose(): void {
+    this.#unsubscribe();
+  }
+
+  #accept(socket: net.Socket, endpoint: Endpoint): void {
+    this.#sessions += 1;
+    const handle = this.accept(socket, endpoint, `${this.name}-${++sessionCounter}`);
+    this.#open.add(handle);
+    void handle.ended.then(() => {
+      this.#open.delete(handle);
+      if (this.#open.size === 0) this.#drained?.();
+    });
+  }
+}
+
+function listen(server: net.Server, at: { address: string; port: number }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: at.port, host: at.address }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}

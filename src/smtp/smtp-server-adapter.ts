@@ -1,0 +1,177 @@
+/**
+ * Everything mxlab needs of smtp-server beyond its documented options and hooks, in one place, typed
+ * against the package's own declarations (smtp-server ships them, private members included). The
+ * receiver owns the TLS side of SMTP itself — SMTPS and STARTTLS both go through the one server
+ * handshake path (handshake/server-handshake.ts) with the peer's one secure context — so it takes
+ * over the STARTTLS command and installs the finished TLS socket into smtp-server's connection the
+ * way smtp-server's own upgrade() would.
+ *
+ * If smtp-server changes, `requireInternals` names what is gone (and test/smtp/internals-canary.test.ts
+ * fails saying so); nothing here fails silently.
+ */
+import type net from 'node:net';
+import type tls from 'node:tls';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+
+export type { SMTPConnection };
+
+/** The members of smtp-server 3.21 that mxlab reaches, and why. */
+export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
+  'SMTPServer.connections': 'finding the connection SMTPServer.connect() made for a socket',
+  'SMTPConnection.connectionReady': 'greeting at once (or after a configured delay) instead of the fixed 100 ms',
+  'SMTPConnection.send': 'personality wording of the greeting and EHLO reply; the 454 of refuse-STARTTLS',
+  'SMTPConnection.handler_STARTTLS': 'owning STARTTLS: the handshake goes through mxlab\'s server handshake path',
+  'SMTPConnection._socket': 'the socket the connection reads and writes (raw, then TLS)',
+  'SMTPConnection._parser': 'retiring the command parser at STARTTLS (nothing sent before the handshake may run after it)',
+  'SMTPConnection._createParser': 'a fresh parser for the TLS session',
+  'SMTPConnection._upgrading': 'suppressing replies while the handshake runs',
+  'SMTPConnection._onCloseEvent': 'the TLS socket\'s close ends the connection',
+  'SMTPConnection._onClose': 'tidying a connection whose STARTTLS handshake failed',
+  'SMTPConnection._onError': 'errors of the TLS socket',
+  'SMTPConnection._armTimeout': 'the idle timeout on the TLS socket',
+  'SMTPConnection._resetSession': 'RFC 3207 §4.2: forgetting what was said before TLS',
+  'SMTPConnection.secure': 'marking the session secure (SMTPS, after STARTTLS)',
+  'SMTPConnection.tlsOptions': 'the cipher smtp-server reports to its hooks',
+  'SMTPConnection.hostNameAppearsAs': 'RFC 3207 §4.2: the EHLO name is forgotten after STARTTLS',
+  'SMTPConnection.openingCommand': 'RFC 3207 §4.2: likewise the opening command',
+};
+
+type ConnectionMember = keyof SMTPConnection;
+const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', 'send', 'handler_STARTTLS', '_createParser', '_onCloseEvent', '_onClose', '_onError', '_armTimeout', '_resetSession'];
+const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_upgrading', 'secure', 'tlsOptions', 'hostNameAppearsAs', 'openingCommand'];
+
+/** The internals a live connection lacks, by name (empty when all are there). */
+export function missingInternals(server: SMTPServer, conn: SMTPConnection | undefined): string[] {
+  const missing: string[] = [];
+  if (!(server.connections instanceof Set)) missing.push('SMTPServer.connections');
+  if (!conn) return [...missing, 'SMTPServer.connect() adding its connection to SMTPServer.connections'];
+  for (const m of CONNECTION_METHODS) if (typeof conn[m] !== 'function') missing.push(`SMTPConnection.${String(m)}`);
+  for (const m of CONNECTION_FIELDS) if (!(m in conn)) missing.push(`SMTPConnection.${String(m)}`);
+  return missing;
+}
+
+/** smtp-server's set of open connections, remembering the one added last (the one connect() made). */
+class LastAddedSet<T> extends Set<T> {
+  #last: T | undefined;
+  override add(value: T): this {
+    this.#last = value;
+    return super.add(value);
+  }
+  takeLast(): T | undefined {
+    const last = this.#last;
+    this.#last = undefined;
+    return last;
+  }
+}
+
+/**
+ * One smtp-server instance used as an SMTP engine only: mxlab listens, accepts and does TLS; the
+ * engine speaks SMTP on the sockets it is handed. A peer makes a new engine when its settings change,
+ * and sessions already open keep the engine they started on.
+ */
+export class SmtpEngine {
+  readonly server: SMTPServer;
+  readonly #connections = new LastAddedSet<SMTPConnection>();
+  #checked = false;
+
+  constructor(options: SMTPServerOptions) {
+    // secured: TLS is terminated outside smtp-server (by mxlab), so it neither handshakes nor warns
+    // about its built-in certificate; STARTTLS is answered by the handler installed in attach().
+    this.server = new SMTPServer({ ...options, secured: true });
+    this.server.on('error', () => undefined);
+    this.server.connections = this.#connections;
+  }
+
+  /**
+   * Hands a socket (raw, or TLS for SMTPS) to smtp-server and returns the connection it made, whose
+   * id is `id`. Throws, naming what is gone, when smtp-server's internals no longer fit.
+   */
+  attach(socket: net.Socket, id: string): SMTPConnection {
+    this.#connections.takeLast();
+    this.server.connect(socket, { id });
+    const conn = this.#connections.takeLast();
+    if (!this.#checked || !conn) {
+      const missing = missingInternals(this.server, conn);
+      if (missing.length) throw Object.assign(new Error(`smtp-server's internals changed (mxlab needs: ${missing.join(', ')})`), { code: 'ESMTPSERVERINTERNALS' });
+      this.#checked = true;
+    }
+    return conn!;
+  }
+}
+
+/**
+ * smtp-server greets 100 ms after accepting to catch early talkers (a fixed delay); mxlab greets at once,
+ * or after the receiver's own delay (postscreen's pregreet test).
+ */
+export function greetAfter(conn: SMTPConnection, delayMs: number): void {
+  const ready = conn.connectionReady.bind(conn);
+  let greeted = false;
+  conn.connectionReady = (next) => {
+    if (greeted) return;
+    greeted = true;
+    ready(next);
+  };
+  if (delayMs <= 0) conn.connectionReady();
+  else setTimeout(() => conn.connectionReady(), delayMs).unref();
+}
+
+/** Marks a connection handed over already in TLS (SMTPS) as secure, as smtp-server's own implicit TLS would. */
+export function markSecure(conn: SMTPConnection, socket: tls.TLSSocket): void {
+  conn.session.secure = conn.secure = true;
+  conn.tlsOptions = socket.getCipher();
+  conn.session.tlsOptions = conn.tlsOptions;
+  conn.session.servername = socket.servername || undefined;
+}
+
+/** Replaces smtp-server's STARTTLS handler (it would do the handshake itself, on its own context). */
+export function onStartTls(conn: SMTPConnection, handler: (command: Buffer, callback: () => void) => void): void {
+  conn.handler_STARTTLS = handler;
+}
+
+/**
+ * The first half of smtp-server's upgrade(): stop reading commands from the plaintext socket, retire
+ * the parser (whatever the client pipelined after STARTTLS is dropped unanswered: RFC 3207 §4.2, the
+ * command-injection bug CVE-2011-0411), suppress replies while the handshake runs, and take
+ * smtp-server's listeners off the raw socket. Returns the raw socket for the handshake.
+ */
+export function beginUpgrade(conn: SMTPConnection, resume: () => void): net.Socket {
+  const raw = conn._socket;
+  const parser = conn._parser;
+  if (parser) {
+    raw.unpipe(parser);
+    parser.isClosed = true;
+  }
+  conn._parser = conn._createParser();
+  conn._upgrading = true;
+  // The retired parser drains what it holds without dispatching anything.
+  setImmediate(resume);
+  raw.removeAllListeners();
+  raw.setTimeout(0);
+  return raw;
+}
+
+/** The second half: the handshake is done; the session goes on over TLS with a clean slate. */
+export function finishUpgrade(conn: SMTPConnection, socket: tls.TLSSocket): void {
+  socket.once('close', (hadError: boolean) => conn._onCloseEvent(hadError));
+  socket.on('error', (err: Error) => conn._onError(err));
+  conn._armTimeout(socket);
+  conn.session.secure = conn.secure = true;
+  conn._socket = socket;
+  conn._upgrading = false;
+  // RFC 3207 §4.2: the server must discard any knowledge obtained from the client before TLS.
+  conn.session.user = false;
+  conn.hostNameAppearsAs = false;
+  conn.openingCommand = false;
+  conn._resetSession();
+  conn.tlsOptions = socket.getCipher();
+  conn.session.tlsOptions = conn.tlsOptions;
+  conn.session.servername = socket.servername || undefined;
+  const parser = conn._parser;
+  if (parser) socket.pipe(parser);
+}
+
+/** The handshake failed: the connection is over (smtp-server forgets it and calls onClose). */
+export function abandonUpgrade(conn: SMTPConnection): void {
+  conn._onClose();
+}
