@@ -49,7 +49,6 @@ export class ProxySession {
   readonly plan: ProxyPlan;
   readonly flags: InterceptionFlags = newFlags();
   readonly #events: SessionEmitter;
-  readonly #peer: string;
   readonly #raw: net.Socket;
   readonly #dialect: (s: ProxySession) => Dialect;
   readonly #activity = new Activity();
@@ -74,7 +73,6 @@ export class ProxySession {
     this.id = o.id;
     this.plan = o.plan;
     this.#events = new SessionEmitter(o.bus, o.id, o.peer);
-    this.#peer = o.peer;
     this.#raw = o.raw;
     this.#dialect = o.dialect;
   }

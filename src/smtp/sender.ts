@@ -1,6 +1,4 @@
 import net from 'node:net';
-import tls from 'node:tls';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { EventBus } from '../events/event-bus.js';
 import type { SessionEventBody } from '../events/events.js';
 import { SessionEmitter } from '../events/session-emitter.js';
@@ -12,6 +10,7 @@ import { cipherInfo } from '../tls/describe-session.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { clientKeyExchange } from '../tls/key-exchange.js';
 import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
+import { isUpgrading, onTlsSocket, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
 import { requiresTls } from '../model/client-policy.js';
 import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
 
@@ -37,8 +36,6 @@ interface SmtpError extends Error {
   reason?: string;
 }
 
-/** What SMTPConnection keeps that the policy engine reads (public or documented in its d.ts). */
-type Connection = SMTPConnection & { upgrading?: boolean; secure: boolean; _socket: net.Socket | false | null; _upgradeConnection?: (callback: (...args: unknown[]) => void) => unknown };
 
 /** What a delivery may be given besides its spec. */
 export interface DeliverOptions {
@@ -95,7 +92,7 @@ class Attempt {
   #started = false;
   #finished = false;
   #socket?: net.Socket;
-  #conn?: Connection;
+  #conn?: SMTPConnection;
   #watchdog?: NodeJS.Timeout;
   #resolve!: (r: AttemptResult) => void;
   #record?: Promise<SessionRecord>;
@@ -206,7 +203,7 @@ class Attempt {
       logger,
       // Commands and replies only (debug would log the whole message too).
       transactionLog: true,
-    }) as Connection;
+    });
     this.#conn = conn;
     this.#logKeys(conn);
     if (p.implicit) this.#handshaking = true;
@@ -218,20 +215,10 @@ class Attempt {
     });
   }
 
-  /**
-   * nodemailer makes its TLS socket inside _upgradeConnection (SMTPS and STARTTLS alike) with
-   * tls.connect, which only writes the ClientHello before returning: attaching right after it
-   * returns is before any secret exists.
-   */
-  #logKeys(conn: Connection): void {
+  /** The key log gets every TLS socket nodemailer makes, before any secret exists. */
+  #logKeys(conn: SMTPConnection): void {
     const keylog = this.#keylog;
-    const upgrade = conn._upgradeConnection;
-    if (!keylog || typeof upgrade !== 'function') return;
-    conn._upgradeConnection = (callback) => {
-      const result = upgrade.call(conn, callback);
-      if (conn._socket instanceof tls.TLSSocket) keylog.attach(conn._socket);
-      return result;
-    };
+    if (keylog) onTlsSocket(conn, (socket) => keylog.attach(socket));
   }
 
   #clientLine(line: string): void {
@@ -273,9 +260,9 @@ class Attempt {
   /** Called from every log call: the first one after the handshake sees the finished TLS socket. */
   #checkEstablished(): void {
     const conn = this.#conn;
-    if (this.#tls || !conn || conn.upgrading) return;
-    const socket = conn._socket;
-    if (!(socket instanceof tls.TLSSocket)) return;
+    if (this.#tls || !conn || isUpgrading(conn)) return;
+    const socket = tlsSocketOf(conn);
+    if (!socket) return;
     const version = socket.getProtocol();
     if (!version) return;
     const p = this.#plan;
@@ -344,7 +331,7 @@ class Attempt {
 
   #onError(err: SmtpError): void {
     const conn = this.#conn;
-    if (conn?.upgrading || (this.#handshaking && !this.#tls)) {
+    if ((conn && isUpgrading(conn)) || (this.#handshaking && !this.#tls)) {
       this.#handshakeError ??= err;
       return;
     }

@@ -42,11 +42,11 @@ const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', 'sen
 const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_upgrading', 'secure', 'tlsOptions', 'hostNameAppearsAs', 'openingCommand'];
 
 /** The internals a live connection lacks, by name (empty when all are there). */
-export function missingInternals(server: SMTPServer, conn: SMTPConnection | undefined): string[] {
+export function missingInternals(server: SMTPServer, conn: object | undefined): string[] {
   const missing: string[] = [];
   if (!(server.connections instanceof Set)) missing.push('SMTPServer.connections');
   if (!conn) return [...missing, 'SMTPServer.connect() adding its connection to SMTPServer.connections'];
-  for (const m of CONNECTION_METHODS) if (typeof conn[m] !== 'function') missing.push(`SMTPConnection.${String(m)}`);
+  for (const m of CONNECTION_METHODS) if (typeof Reflect.get(conn, m) !== 'function') missing.push(`SMTPConnection.${String(m)}`);
   for (const m of CONNECTION_FIELDS) if (!(m in conn)) missing.push(`SMTPConnection.${String(m)}`);
   return missing;
 }
