@@ -1,5 +1,5 @@
 import type { EventBus } from './event-bus.js';
-import type { SessionEvent, SessionEventBody } from './events.js';
+import type { SessionEvent, SessionEventBody, SessionFields } from './events.js';
 
 /**
  * The events of one session: stamps each with the session's id, its peer and the time, so that an
@@ -16,8 +16,11 @@ export class SessionEmitter {
     this.peer = peer;
   }
 
+  /** Emits `body` stamped; the body must be a fresh object (it becomes the event: no copy is made). */
   emit(body: SessionEventBody): void {
-    // The body's union member and the added fields make a SessionEvent of the same type.
-    this.bus.emit({ ...body, session: this.session, peer: this.peer, at: body.at ?? Date.now() } as SessionEvent);
+    const event: Partial<SessionFields> & SessionEventBody = body;
+    Object.assign(event, { session: this.session, peer: this.peer, at: body.at ?? Date.now() });
+    // With the fields just added, the body is a SessionEvent of the same type.
+    this.bus.emit(event as SessionEvent);
   }
 }
