@@ -1,4 +1,5 @@
 import type { EventBus } from '../events/event-bus.js';
+import type { LabEventOf } from '../events/events.js';
 import { esaLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';
@@ -14,13 +15,23 @@ export function parseFormat(value: string): Format {
   return value as Format;
 }
 
+/** A lab-warning as one line. */
+export function warningLine(e: LabEventOf<'lab-warning'>): string {
+  return `mxlab: warning${e.peer ? ` (${e.peer})` : ''}: ${e.code}: ${e.message}`;
+}
+
+/** Prints the lab's warnings (a subscriber that failed, a listener that cannot accept, a record not written). */
+export function printWarnings(bus: EventBus, warn: (s: string) => void = (s) => process.stderr.write(s)): () => void {
+  return bus.on('lab-warning', (e) => warn(`${warningLine(e)}\n`));
+}
+
 /**
  * Prints each session as it ends, in the chosen format, and the lab's warnings on stderr (the core
  * never writes to the terminal itself). Returns the unsubscribe.
  */
 export function printSessions(bus: EventBus, format: Format, write: (s: string) => void = (s) => process.stdout.write(s), warn: (s: string) => void = (s) => process.stderr.write(s)): () => void {
   if (format === 'table') write(tableHeader() + '\n');
-  const warnings = bus.on('lab-warning', (e) => warn(`mxlab: warning${e.peer ? ` (${e.peer})` : ''}: ${e.code}: ${e.message}\n`));
+  const warnings = printWarnings(bus, warn);
   const records = bus.on('record', ({ record }) => {
     switch (format) {
       case 'table':

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { printWarnings } from './printer.js';
 import { Lab } from '../lab/lab.js';
 import { parseProbeProtocol, type ProbeSpec } from '../probe/probe.js';
 import { planDelivery } from '../client/send-spec.js';
@@ -51,6 +52,7 @@ export function registerProbe(program: Command): void {
       // Every input is checked before a run folder is made.
       planDelivery({ ...spec, name: `probe-${protocol}` });
       const lab = new Lab(flags.runDir ? { runDir: flags.runDir } : {});
+      printWarnings(lab.bus);
       let record;
       try {
         record = await lab.probe(spec);

@@ -17,7 +17,7 @@ export function registerRun(program: Command): void {
       const out = reporter(flags.reporter);
       let summary;
       try {
-        summary = await runPaths(paths, { jobs: flags.jobs, ...(flags.sut ? { sut: flags.sut } : {}) });
+        summary = await runPaths(paths, { jobs: flags.jobs, ...(flags.sut ? { sut: flags.sut } : {}), onWarning: (line) => process.stderr.write(`mxlab: warning: ${line}\n`) });
       } catch (err) {
         if (!(err instanceof ScenarioLoadError)) throw err;
         // Every problem of every file, one `file:line: path: got X, want Y` line each, then status 2.

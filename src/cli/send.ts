@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { printWarnings } from './printer.js';
 import { Lab } from '../lab/lab.js';
 import { CATALOGUE } from '../profiles/catalogue.js';
 import type { TlsVersion } from '../profiles/profile.js';
@@ -160,6 +161,7 @@ export function registerSend(program: Command): void {
       parseClientPolicy(String(specs[0]!.policy));
       resolveProfile(flags.profile);
       const lab = new Lab({ ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}) });
+      printWarnings(lab.bus);
       const started = Date.now();
       let records: SessionRecord[];
       try {

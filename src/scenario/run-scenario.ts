@@ -38,6 +38,8 @@ export interface RunScenarioOptions {
   readonly certsDir?: string;
   /** Called once the peers listen, before any action: a test (or a wrapper) may point a SUT at them. */
   readonly onStarted?: (lab: Lab) => void | Promise<void>;
+  /** The scenario's lab had a problem that is no session's outcome (a lab-warning), as one line. */
+  readonly onWarning?: (line: string) => void;
 }
 
 const CLIENT_TIMEOUTS = { connectMs: 5000, greetingMs: 5000, commandMs: 5000 };
@@ -194,6 +196,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   const deadline = started + (s.timeoutMs ?? 15000);
   const dir = mkdtempSync(join(tmpdir(), 'mxlab-scenario-'));
   const lab = new Lab({ runDir: dir, ...(options.certsDir ? { certsDir: options.certsDir } : {}) });
+  const warn = options.onWarning;
+  if (warn) lab.on('lab-warning', (e) => warn(`${loaded.file}: ${e.peer ? `${e.peer}: ` : ''}${e.code}: ${e.message}`));
   const sut = options.sut ?? s.sut;
   let failure: string | undefined;
   const actionErrors = new Map<string, string>();
