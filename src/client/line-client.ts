@@ -3,12 +3,10 @@ import tls from 'node:tls';
 import type { SessionEventBody } from '../events/events.js';
 import { SessionEmitter } from '../events/session-emitter.js';
 import type { CertificateVerdict, Protocol } from '../model/session-record.js';
+import { describeClientTls } from './client-tls.js';
 import type { SendPlan } from './send-spec.js';
 import { alertFromError } from '../tls/alert-from-error.js';
-import { cipherInfo } from '../tls/describe-session.js';
-import { clientKeyExchange } from '../tls/key-exchange.js';
 import type { KeyLog } from '../tls/keylog.js';
-import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
 import { transcriptText } from '../line/connection.js';
 import { type LineRead, LineReader } from '../line/line-reader.js';
 
@@ -172,19 +170,11 @@ export class LineClient {
       raw.destroy();
       return false;
     }
-    const version = secure.getProtocol() ?? 'unknown';
-    const cipher = cipherInfo(secure);
-    this.#tls = { version, cipher: cipher.openssl };
-    const { summaries, leaf } = peerChain(secure);
+    const described = describeClientTls(secure, p);
+    this.#tls = { version: described.version, cipher: described.cipher };
+    this.#verdict = described.verdict;
     const at = Date.now();
-    this.#o.events.emit({
-      type: 'tls-established', version, cipher,
-      keyExchange: clientKeyExchange(version, cipher.iana, secure.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
-      chain: summaries,
-      ...(p.servername ? { sni: p.servername } : {}),
-      at,
-    });
-    this.#verdict = certificateVerdict({ socket: secure, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
+    this.#o.events.emit({ ...described.established, at });
     this.#o.events.emit({ type: 'tls-verdict', verdict: this.#verdict, at });
     this.#socket = secure;
     this.#reader.attach(secure);

@@ -6,12 +6,10 @@ import type { SessionSink } from '../events/session-sink.js';
 import { RecordBuilder } from '../record/builder.js';
 import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
-import { cipherInfo } from '../tls/describe-session.js';
 import type { KeyLog } from '../tls/keylog.js';
-import { clientKeyExchange } from '../tls/key-exchange.js';
-import { certificateVerdict, peerChain } from '../tls/verify-peer.js';
 import { isUpgrading, onTlsSocket, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
 import { requiresTls } from '../model/client-policy.js';
+import { describeClientTls } from '../client/client-tls.js';
 import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
 
 export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from '../client/send-spec.js';
@@ -263,22 +261,13 @@ class Attempt {
     if (this.#tls || !conn || isUpgrading(conn)) return;
     const socket = tlsSocketOf(conn);
     if (!socket) return;
-    const version = socket.getProtocol();
-    if (!version) return;
-    const p = this.#plan;
-    const cipher = cipherInfo(socket);
-    this.#tls = { version, cipher: cipher.openssl };
+    if (!socket.getProtocol()) return;
+    const described = describeClientTls(socket, this.#plan);
+    this.#tls = { version: described.version, cipher: described.cipher };
     this.#handshaking = false;
-    const { summaries, leaf } = peerChain(socket);
+    this.#verdict = described.verdict;
     const at = Date.now();
-    this.#emit({
-      type: 'tls-established', version, cipher,
-      keyExchange: clientKeyExchange(version, cipher.iana, socket.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null),
-      chain: summaries,
-      ...(p.servername ? { sni: p.servername } : {}),
-      at,
-    });
-    this.#verdict = certificateVerdict({ socket, chain: summaries, ...(leaf ? { leaf } : {}), name: p.verifyName, trust: p.trust, required: p.required });
+    this.#emit({ ...described.established, at });
     this.#emit({ type: 'tls-verdict', verdict: this.#verdict, at });
   }
 
