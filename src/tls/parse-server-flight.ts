@@ -31,6 +31,8 @@ export interface ServerHelloFields {
   readonly helloRetry: boolean;
   /** TLS 1.3 key_share: the group of the server's share, or in a HelloRetryRequest the group it asks for. */
   readonly keyShareGroup?: number;
+  /** The server's key_exchange (absent in a HelloRetryRequest): with the client's private key, the shared secret. */
+  readonly keyExchange?: Buffer;
 }
 
 export type ServerKeyExchangeInfo =
@@ -139,7 +141,14 @@ export class ServerFlightReader {
     for (;;) {
       const read = this.#records.next();
       if (read.status === 'invalid') throw new DecodeError(read.record === 1 ? read.reason : `record ${read.record}: ${read.reason}`);
-      if (read.status === 'incomplete') return INCOMPLETE;
+      if (read.status === 'incomplete') {
+        // Refuse a first record that is not a ServerHello from its first body byte, before the rest arrives.
+        if (this.#records.count === 0 && this.#records.pendingType() === CONTENT_TYPE.handshake) {
+          const type = this.#records.peekFragment(1)[0];
+          if (type !== undefined && type !== HANDSHAKE_TYPE.serverHello) throw notServerHello(type);
+        }
+        return INCOMPLETE;
+      }
       const done = this.#record(read.record);
       if (done) return done;
     }
@@ -247,6 +256,7 @@ function parseServerHello(body: Buffer): ServerHelloFields {
   const extensions: number[] = [];
   let version = legacyVersion;
   let keyShareGroup: number | undefined;
+  let keyExchange: Buffer | undefined;
   // An SSL 3.0 or early TLS 1.0 ServerHello may end after compression_method (RFC 5246 §7.4.1.3).
   if (c.left > 0) {
     const block = c.vector(2, 'extensions', 'ServerHello');
@@ -265,6 +275,7 @@ function parseServerHello(body: Buffer): ServerHelloFields {
         if (!helloRetry) {
           const key = ext.vector(2, 'key_exchange');
           if (key.left === 0) throw new DecodeError(`key_exchange for ${groupName(keyShareGroup)} is empty`);
+          keyExchange = key.bytes(key.left, 'key_exchange');
         }
         ext.expectEnd(helloRetry ? 'selected_group' : 'key_exchange');
       }
@@ -281,6 +292,7 @@ function parseServerHello(body: Buffer): ServerHelloFields {
     extensions,
     helloRetry,
     ...(keyShareGroup !== undefined && { keyShareGroup }),
+    ...(keyExchange !== undefined && { keyExchange }),
   };
 }
 

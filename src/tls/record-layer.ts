@@ -43,7 +43,7 @@ export interface RecordWriteOptions {
 }
 
 /** The fragment sizes writeRecords uses for a payload of `length` bytes. */
-function fragmentSizes(length: number, opts: RecordWriteOptions): number[] {
+export function fragmentSizes(length: number, opts: RecordWriteOptions): number[] {
   const max = opts.maxFragment ?? MAX_PLAINTEXT;
   const sizes: number[] = [];
   let left = length;
@@ -204,6 +204,11 @@ export class RecordReader {
     if (this.#broken || this.#queue.length <= RECORD_HEADER_LENGTH) return Buffer.alloc(0);
     const length = this.#queue.u16At(3);
     return this.#queue.peek(RECORD_HEADER_LENGTH + Math.min(n, length)).subarray(RECORD_HEADER_LENGTH);
+  }
+
+  /** Content type of the record still arriving, once its first byte is in. */
+  pendingType(): number | undefined {
+    return this.#broken || this.#queue.length === 0 ? undefined : this.#queue.byteAt(0);
   }
 
   #fail(reason: string): Extract<RecordRead, { status: 'invalid' }> {
