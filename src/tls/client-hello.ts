@@ -9,7 +9,7 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import { isGrease, suiteName } from './cipher-suites.js';
 import { ByteQueue } from './byte-queue.js';
-import { byteCount, Cursor, DecodeError } from './tls-cursor.js';
+import { byteCount, Cursor, DecodeError, invalidOnDecodeError } from './tls-cursor.js';
 import { fingerprints } from './fingerprint.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler } from './handshake-messages.js';
 import { knownClient } from './known-clients.js';
@@ -70,7 +70,7 @@ export class ClientHelloReader {
 
   push(chunk: Buffer): ClientHelloParse {
     if (this.#done) return this.#done;
-    const result = guarded(() => this.#step(chunk));
+    const result = invalidOnDecodeError(() => this.#step(chunk));
     if (result.status !== 'incomplete') this.#done = result;
     return result;
   }
@@ -114,16 +114,6 @@ export class ClientHelloReader {
       const handshake = message.message.bytes;
       return { status: 'ok', hello: parseHelloBody(handshake, tls.recordVersion), consumed: records.consumed, handshake };
     }
-  }
-}
-
-function guarded(parse: () => ClientHelloParse): ClientHelloParse {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof DecodeError) return { status: 'invalid', reason: err.message };
-    // Unreachable while every bounds check throws DecodeError; kept so that no input can ever throw.
-    return { status: 'invalid', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

@@ -15,7 +15,7 @@ import { suiteByCode } from './cipher-suites.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler, type HandshakeMessage } from './handshake-messages.js';
 import { CONTENT_TYPE, RecordReader, type TlsRecord } from './record-layer.js';
 import { contentTypeName, extensionName, groupName, handshakeTypeName, hex16, versionName } from './registry.js';
-import { byteCount, Cursor, DecodeError } from './tls-cursor.js';
+import { byteCount, Cursor, DecodeError, invalidOnDecodeError } from './tls-cursor.js';
 
 export interface ServerHelloFields {
   readonly legacyVersion: number;
@@ -127,12 +127,7 @@ export class ServerFlightReader {
   push(chunk: Buffer): ServerFlightParse {
     if (this.#done) return this.#done;
     this.#records.push(chunk);
-    let result: ServerFlightParse;
-    try {
-      result = this.#step();
-    } catch (err) {
-      result = { status: 'invalid', reason: err instanceof DecodeError ? err.message : `parser error: ${err instanceof Error ? err.message : String(err)}` };
-    }
+    const result = invalidOnDecodeError(() => this.#step());
     if (result.status !== 'incomplete') this.#done = result;
     return result;
   }

@@ -9,6 +9,19 @@
 /** A reason why bytes are not the structure expected; thrown inside parsers only, never out of them. */
 export class DecodeError extends Error {}
 
+/**
+ * Runs a parser and turns what it throws into an 'invalid' answer with the DecodeError's reason, so no
+ * input can make a parser throw. Anything but a DecodeError is a bug in a bounds check, reported as such.
+ */
+export function invalidOnDecodeError<T>(parse: () => T): T | { readonly status: 'invalid'; readonly reason: string } {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DecodeError) return { status: 'invalid', reason: err.message };
+    return { status: 'invalid', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 /** '1 byte', '4 bytes'. */
 export function byteCount(n: number): string {
   return n === 1 ? '1 byte' : `${n} bytes`;
