@@ -9,18 +9,15 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import { isGrease, suiteName } from './cipher-suites.js';
 import { ByteQueue } from './byte-queue.js';
-import { byteCount, Cursor, DecodeError, invalidOnDecodeError } from './tls-cursor.js';
+import { byteCount, Cursor, DecodeError, invalidOnDecodeError, readExtensions } from './tls-cursor.js';
 import { fingerprints } from './fingerprint.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler } from './handshake-messages.js';
 import { knownClient } from './known-clients.js';
 import { CONTENT_TYPE, RecordReader } from './record-layer.js';
 import {
   CONTENT_TYPES,
-  contentTypeName,
-  extensionName,
   groupName,
   handshakeTypeName,
-  hex16,
   signatureSchemeName,
   ssl2CipherKindName,
   versionName,
@@ -165,24 +162,8 @@ function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSu
   const compression = c.vector(1, 'compression_methods');
   if (compression.left === 0) throw new DecodeError('compression_methods is empty');
 
-  const extensionCodes: number[] = [];
   const ext: Extensions = {};
-  // A hello may end after compression_methods: SSLv3 and many TLS 1.0 clients send no extensions.
-  if (c.left > 0) {
-    const block = c.vector(2, 'extensions', 'hello');
-    c.expectEnd('extensions');
-    while (block.left > 0) {
-      const type = block.u16('extension type');
-      const length = block.u16(`extension ${hex16(type)} length`);
-      const body = block.take(length, `extension ${hex16(type)}`, `${extensionName(type)} extension`);
-      // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type".
-      if (extensionCodes.includes(type)) {
-        throw new DecodeError(`extension ${hex16(type)} (${extensionName(type)}) sent twice`);
-      }
-      extensionCodes.push(type);
-      parseExtension(type, body, ext);
-    }
-  }
+  const extensionCodes = readExtensions(c, (type, body) => parseExtension(type, body, ext));
 
   let grease = extensionCodes.some(isGrease) || suites.some(isGrease);
   const clean = (codes: readonly number[] | undefined): number[] | undefined => {

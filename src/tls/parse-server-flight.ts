@@ -14,8 +14,8 @@ import { alertOfRecord } from './alert.js';
 import { suiteByCode } from './cipher-suites.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler, type HandshakeMessage } from './handshake-messages.js';
 import { CONTENT_TYPE, RecordReader, type TlsRecord } from './record-layer.js';
-import { contentTypeName, extensionName, groupName, handshakeTypeName, hex16, versionName } from './registry.js';
-import { byteCount, Cursor, DecodeError, invalidOnDecodeError } from './tls-cursor.js';
+import { contentTypeName, groupName, handshakeTypeName, hex16, versionName } from './registry.js';
+import { byteCount, Cursor, DecodeError, invalidOnDecodeError, readExtensions } from './tls-cursor.js';
 
 export interface ServerHelloFields {
   readonly legacyVersion: number;
@@ -248,34 +248,24 @@ function parseServerHello(body: Buffer): ServerHelloFields {
   const suite = c.u16('cipher_suite');
   const compression = c.u8('compression_method');
   const helloRetry = random.equals(HRR_RANDOM);
-  const extensions: number[] = [];
   let version = legacyVersion;
   let keyShareGroup: number | undefined;
   let keyExchange: Buffer | undefined;
-  // An SSL 3.0 or early TLS 1.0 ServerHello may end after compression_method (RFC 5246 §7.4.1.3).
-  if (c.left > 0) {
-    const block = c.vector(2, 'extensions', 'ServerHello');
-    c.expectEnd('extensions');
-    while (block.left > 0) {
-      const type = block.u16('extension type');
-      const ext = block.vector(2, `extension ${hex16(type)}`, `${extensionName(type)} extension`);
-      if (extensions.includes(type)) throw new DecodeError(`extension ${hex16(type)} (${extensionName(type)}) sent twice`);
-      extensions.push(type);
-      if (type === SUPPORTED_VERSIONS) {
-        version = ext.u16('selected_version');
-        ext.expectEnd('selected_version');
-      } else if (type === KEY_SHARE) {
-        // RFC 8446 §4.2.8: a HelloRetryRequest names a group; a ServerHello carries one share.
-        keyShareGroup = ext.u16('group');
-        if (!helloRetry) {
-          const key = ext.vector(2, 'key_exchange');
-          if (key.left === 0) throw new DecodeError(`key_exchange for ${groupName(keyShareGroup)} is empty`);
-          keyExchange = key.bytes(key.left, 'key_exchange');
-        }
-        ext.expectEnd(helloRetry ? 'selected_group' : 'key_exchange');
+  const extensions = readExtensions(c, (type, ext) => {
+    if (type === SUPPORTED_VERSIONS) {
+      version = ext.u16('selected_version');
+      ext.expectEnd('selected_version');
+    } else if (type === KEY_SHARE) {
+      // RFC 8446 §4.2.8: a HelloRetryRequest names a group; a ServerHello carries one share.
+      keyShareGroup = ext.u16('group');
+      if (!helloRetry) {
+        const key = ext.vector(2, 'key_exchange');
+        if (key.left === 0) throw new DecodeError(`key_exchange for ${groupName(keyShareGroup)} is empty`);
+        keyExchange = key.bytes(key.left, 'key_exchange');
       }
+      ext.expectEnd(helloRetry ? 'selected_group' : 'key_exchange');
     }
-  }
+  });
   if (!KNOWN_VERSIONS.has(version)) throw new DecodeError(`ServerHello chose an unknown version ${versionName(version)}`);
   return {
     legacyVersion,

@@ -1,3 +1,5 @@
+import { extensionName, hex16 } from './registry.js';
+
 /**
  * Reads TLS structures (RFC 8446 §3) out of a message with every length checked against its
  * container: a field that runs past its vector, or bytes left after the last field, become a
@@ -104,4 +106,25 @@ export class Cursor {
   expectEnd(after: string): void {
     if (this.left > 0) throw new DecodeError(`${byteCount(this.left)} after ${after} in the ${this.what}`);
   }
+}
+
+/**
+ * The extensions block that may end a hello (RFC 8446 §4.1.2 and §4.1.3; SSL 3.0 and many TLS 1.0
+ * peers send none), read to the end of the container: each extension's type and body in order, no
+ * type twice (RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type"). Returns
+ * the types in order.
+ */
+export function readExtensions(c: Cursor, each: (type: number, body: Cursor) => void): number[] {
+  const types: number[] = [];
+  if (c.left === 0) return types;
+  const block = c.vector(2, 'extensions', c.what);
+  c.expectEnd('extensions');
+  while (block.left > 0) {
+    const type = block.u16('extension type');
+    const body = block.vector(2, `extension ${hex16(type)}`, `${extensionName(type)} extension`);
+    if (types.includes(type)) throw new DecodeError(`extension ${hex16(type)} (${extensionName(type)}) sent twice`);
+    types.push(type);
+    each(type, body);
+  }
+  return types;
 }
