@@ -97,8 +97,9 @@ export interface RecordReaderOptions {
   /** Longest record accepted: MAX_PLAINTEXT until the keys are in use, MAX_CIPHERTEXT after. @default MAX_PLAINTEXT */
   readonly maxLength?: number;
   /**
-   * Most bytes held without a record being taken. A caller that calls next() until 'incomplete' after
-   * every push holds less than one record; this catches one that does not.
+   * Most bytes held before another push is refused. A caller that calls next() until 'incomplete'
+   * after every push holds less than one record (its length is checked against maxLength); this
+   * catches one that does not.
    * @default 4 * (header + MAX_CIPHERTEXT)
    */
   readonly maxBuffered?: number;
@@ -157,12 +158,17 @@ export class RecordReader {
     return this.#broken?.reason;
   }
 
+  /**
+   * Adds bytes read off the wire. One chunk may be as large as it comes (it may carry many records);
+   * pushing more while over maxBuffered means records are not being taken, and breaks the reader.
+   */
   push(chunk: Buffer): void {
     if (this.#broken) return;
-    this.#queue.push(chunk);
     if (this.#queue.length > this.#maxBuffered) {
       this.#fail(`${this.#queue.length} bytes held without a whole record being taken (limit ${this.#maxBuffered})`);
+      return;
     }
+    this.#queue.push(chunk);
   }
 
   /** The next whole record, 'incomplete' until its last byte is in, or why the framing is broken. */

@@ -132,13 +132,18 @@ t.test('broken framing: a reason as soon as the bytes show it', async (t) => {
 });
 
 t.test('the buffer is bounded, and a broken reader stays broken', async (t) => {
+  const many = Buffer.concat(Array.from({ length: 10 }, () => writeRecord(CONTENT_TYPE.applicationData, 0x0303, Buffer.alloc(50))));
+  const drained = new RecordReader({ maxBuffered: 100 });
+  t.equal(readAll([many, many], drained).records.length, 20, 'a chunk of any size, taken record by record, is fine');
+  t.equal(drained.buffered, 0);
+
   const reader = new RecordReader({ maxBuffered: 100 });
   reader.push(Buffer.from([0x17, 0x03, 0x03, 0x10, 0x00]));
-  reader.push(Buffer.alloc(95));
-  t.equal(reader.next().status, 'incomplete', '100 bytes held');
+  reader.push(Buffer.alloc(96));
+  t.equal(reader.next().status, 'incomplete', '101 bytes held');
   reader.push(Buffer.alloc(1));
   const broken = reader.next();
-  t.same(broken, { status: 'invalid', reason: '101 bytes held without a whole record being taken (limit 100)', record: 1 });
+  t.same(broken, { status: 'invalid', reason: '101 bytes held without a whole record being taken (limit 100)', record: 1 }, 'more pushed while over the limit');
   reader.push(writeRecord(CONTENT_TYPE.alert, 0x0303, Buffer.from([1, 0])));
   t.same(reader.next(), broken, 'sticky');
   t.equal(reader.error, broken.status === 'invalid' ? broken.reason : '');
