@@ -46,7 +46,10 @@ export type HelloExtension =
   | { readonly type: 'alpn'; readonly protocols: readonly string[] }
   /** RFC 8446 §4.2.1. */
   | { readonly type: 'supported_versions'; readonly versions: readonly number[] }
-  /** RFC 8446 §4.2.8: a group code gets a fresh real key pair; a KeyShare is sent as given. */
+  /**
+   * RFC 8446 §4.2.8: a group code gets a fresh real key pair; a KeyShare is sent as given (reuse one
+   * across many hellos: a fresh X25519 pair costs about 0.2 ms, the rest of a hello about 10 µs).
+   */
   | { readonly type: 'key_share'; readonly shares: readonly (number | KeyShare)[] }
   /** RFC 5077: empty asks for a ticket. */
   | { readonly type: 'session_ticket'; readonly ticket?: Uint8Array }
