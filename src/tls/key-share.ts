@@ -37,11 +37,6 @@ const MONTGOMERY: ReadonlyMap<number, { readonly type: 'x25519' | 'x448'; readon
   [0x001e, { type: 'x448', size: 56, pkcs8: Buffer.from('3046020100300506032b656f043a0438', 'hex'), spki: Buffer.from('3042300506032b656f033900', 'hex') }],
 ]);
 
-/** Groups generateKeyShare can make a key for. */
-export function canGenerateKeyShare(group: number): boolean {
-  return EC_CURVES.has(group) || MONTGOMERY.has(group) || ffdhePrime(group) !== undefined;
-}
-
 /** A fresh key pair for the group; a RangeError for a group node:crypto cannot make keys for. */
 export function generateKeyShare(group: number): KeyShare {
   const curve = EC_CURVES.get(group);
