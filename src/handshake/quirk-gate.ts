@@ -11,10 +11,11 @@ import type { Socket } from 'node:net';
 import type { Profile } from '../profiles/profile.js';
 import type { Quirks } from '../profiles/quirks.js';
 import { UsageError } from '../usage-error.js';
-import { alertRecord, parseAlert } from '../tls/alert.js';
+import { alertOfRecord, alertRecord } from '../tls/alert.js';
 import { type CipherSuite, suiteByIana } from '../tls/cipher-suites.js';
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import { handshakeTypeName, versionCode, versionName } from '../tls/registry.js';
+import { CONTENT_TYPE, MAX_CIPHERTEXT, RecordReader, type TlsRecord } from '../tls/record-layer.js';
 import { serverFlight } from '../tls/server-hello.js';
 
 export type Reaction = NonNullable<Quirks['intoleranceReaction']>;
@@ -251,10 +252,33 @@ interface Answer {
   readonly alert?: { readonly name: string; readonly code: number; readonly sent: boolean };
 }
 
+/**
+ * What the client has said to the imitated flight: its records as the record layer frames them (after
+ * the flight a client writes ClientKeyExchange, ChangeCipherSpec and an encrypted Finished of up to
+ * 2^14 + 2048 bytes, RFC 5246 §6.2.3), and its first bytes for when they are not TLS at all.
+ */
+interface ClientAnswer {
+  readonly reader: RecordReader;
+  first?: TlsRecord;
+  changeCipherSpec: boolean;
+  head: Buffer;
+  total: number;
+}
+
+function hear(answer: ClientAnswer, d: Buffer): void {
+  answer.total += d.length;
+  if (answer.head.length < 8) answer.head = Buffer.concat([answer.head, d.subarray(0, 8 - answer.head.length)]);
+  answer.reader.push(d);
+  for (let read = answer.reader.next(); read.status === 'record'; read = answer.reader.next()) {
+    answer.first ??= read.record;
+    if (read.record.type === CONTENT_TYPE.changeCipherSpec) answer.changeCipherSpec = true;
+  }
+}
+
 /** Reads what the client says to the imitated flight and puts it in words. */
 function readAnswer(socket: Socket, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
-    let got = Buffer.alloc(0);
+    const answer: ClientAnswer = { reader: new RecordReader({ maxLength: MAX_CIPHERTEXT }), changeCipherSpec: false, head: Buffer.alloc(0), total: 0 };
     let settled = false;
     const finish = (how: 'closed' | 'timeout' | 'enough'): void => {
       if (settled) return;
@@ -264,13 +288,12 @@ function readAnswer(socket: Socket, timeoutMs: number): Promise<Answer> {
       socket.off('end', onClosed);
       socket.off('close', onClosed);
       socket.off('error', onClosed);
-      resolve(describeAnswer(got, how, timeoutMs));
+      resolve(describeAnswer(answer, how, timeoutMs));
     };
     const onData = (d: Buffer): void => {
-      got = Buffer.concat([got, d]);
+      hear(answer, d);
       // An alert, or a handshake record followed by ChangeCipherSpec, says all there is to say.
-      if (got[0] === 21 && got.length >= 7) finish('enough');
-      else if (recordTypes(got).includes(20)) finish('enough');
+      if (answer.first?.type === CONTENT_TYPE.alert || answer.changeCipherSpec) finish('enough');
     };
     const onClosed = (): void => finish('closed');
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
@@ -283,36 +306,31 @@ function readAnswer(socket: Socket, timeoutMs: number): Promise<Answer> {
   });
 }
 
-/** Content types of the complete records at the start of buf. */
-function recordTypes(buf: Buffer): number[] {
-  const types: number[] = [];
-  let off = 0;
-  while (off + 5 <= buf.length) {
-    const length = buf.readUInt16BE(off + 3);
-    if (off + 5 + length > buf.length) break;
-    types.push(buf[off]!);
-    off += 5 + length;
-  }
-  return types;
+/** The type of the client's first handshake message: the first byte of its first record, whole or still arriving. */
+function firstHandshakeType(answer: ClientAnswer): number | undefined {
+  const first = answer.first;
+  if (first) return first.type === CONTENT_TYPE.handshake ? first.fragment[0] : undefined;
+  return answer.head[0] === CONTENT_TYPE.handshake ? answer.reader.peekFragment(1)[0] : undefined;
 }
 
-function describeAnswer(got: Buffer, how: 'closed' | 'timeout' | 'enough', timeoutMs: number): Answer {
-  if (got.length === 0) {
+function describeAnswer(answer: ClientAnswer, how: 'closed' | 'timeout' | 'enough', timeoutMs: number): Answer {
+  if (answer.total === 0) {
     return { text: how === 'timeout' ? `the client sent nothing within ${timeoutMs} ms` : 'the client closed the connection without an alert' };
   }
-  if (got[0] === 21) {
-    const parsed = parseAlert(got);
-    if (parsed.status === 'ok') {
+  const first = answer.first;
+  if (first?.type === CONTENT_TYPE.alert) {
+    const parsed = alertOfRecord(first);
+    if ('alert' in parsed) {
       const a = parsed.alert;
       return { text: `the client refused it with a ${a.levelName} ${a.name} alert (${a.description})`, alert: { name: a.name, code: a.description, sent: false } };
     }
   }
-  if (got[0] === 22 && got.length >= 6) {
-    const first = handshakeTypeName(got[5]!);
-    const cipherSpec = recordTypes(got).includes(20);
-    const accepted = got[5] === 16 ? ' (it accepted the suite and the certificate)' : '';
-    return { text: `the client answered with ${first}${cipherSpec ? ', ChangeCipherSpec and its Finished' : ''}${accepted}` };
+  const messageType = firstHandshakeType(answer);
+  if (messageType !== undefined) {
+    const cipherSpec = answer.changeCipherSpec;
+    const accepted = messageType === 16 ? ' (it accepted the suite and the certificate)' : '';
+    return { text: `the client answered with ${handshakeTypeName(messageType)}${cipherSpec ? ', ChangeCipherSpec and its Finished' : ''}${accepted}` };
   }
-  const head = [...got.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return { text: `the client answered with ${got.length} bytes that are neither an alert nor a handshake record (${head})` };
+  const head = [...answer.head].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return { text: `the client answered with ${answer.total} bytes that are neither an alert nor a handshake record (${head})` };
 }

@@ -1,6 +1,8 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
-import { parseClientHello } from '../tls/client-hello.js';
-import { parseServerHello } from '../tls/parse-server-hello.js';
+import { alertOfRecord } from '../tls/alert.js';
+import { ClientHelloReader } from '../tls/client-hello.js';
+import { ServerFlightReader } from '../tls/parse-server-flight.js';
+import { CONTENT_TYPE, MAX_CIPHERTEXT, RecordReader, type TlsRecord } from '../tls/record-layer.js';
 
 /** What the proxy can tell about a TLS handshake it relays without keys. */
 export type TlsWatchReport =
@@ -15,9 +17,6 @@ export type TlsWatchReport =
 
 /** Longest hello the proxy buffers to describe (the hello reader's limit). */
 const MAX_HELLO_BYTES = 32 * 1024;
-const CHANGE_CIPHER_SPEC = 20;
-const ALERT = 21;
-const APPLICATION_DATA = 23;
 const TLS13 = 0x0304;
 /**
  * A TLS 1.3 alert after the keys are in use: 2 bytes, the inner content type, and a 16-byte AEAD tag
@@ -25,52 +24,6 @@ const TLS13 = 0x0304;
  * place is the client refusing the server's flight (a certificate it does not trust, most often).
  */
 const TLS13_ENCRYPTED_ALERT = 19;
-
-/** Follows TLS record headers in one direction; hands over each header and the body of short alerts. */
-class RecordScanner {
-  #header = Buffer.alloc(0);
-  #remaining = 0;
-  #alert?: Buffer;
-  #broken = false;
-  readonly #onRecord: (type: number, length: number, alert?: Buffer) => void;
-
-  constructor(onRecord: (type: number, length: number, alert?: Buffer) => void) {
-    this.#onRecord = onRecord;
-  }
-
-  push(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length && !this.#broken) {
-      if (this.#remaining > 0) {
-        const take = Math.min(this.#remaining, chunk.length - off);
-        if (this.#alert) this.#alert = Buffer.concat([this.#alert, chunk.subarray(off, off + take)]);
-        off += take;
-        this.#remaining -= take;
-        if (this.#remaining === 0 && this.#alert) {
-          this.#onRecord(ALERT, 2, this.#alert);
-          this.#alert = undefined;
-        }
-        continue;
-      }
-      const need = 5 - this.#header.length;
-      this.#header = Buffer.concat([this.#header, chunk.subarray(off, off + need)]);
-      off += Math.min(need, chunk.length - off);
-      if (this.#header.length < 5) continue;
-      const type = this.#header[0]!;
-      const length = this.#header.readUInt16BE(3);
-      this.#header = Buffer.alloc(0);
-      if (type < 20 || type > 24 || length > 16384 + 2048) {
-        // Not TLS framing (an SSLv2 hello, garbage): stop following, the relay goes on regardless.
-        this.#broken = true;
-        return;
-      }
-      this.#remaining = length;
-      // Only a 2-byte alert is plaintext; an encrypted one is longer (MAC or AEAD tag).
-      if (type === ALERT && length === 2) this.#alert = Buffer.alloc(0);
-      else this.#onRecord(type, length);
-    }
-  }
-}
 
 /**
  * Watches the bytes of a STARTTLS session the proxy relays but cannot read: the client's hello (parsed
@@ -82,14 +35,21 @@ class RecordScanner {
  */
 export class TlsWatch {
   readonly #report: (r: TlsWatchReport) => void;
-  #clientBytes: Buffer | undefined = Buffer.alloc(0);
-  #serverBytes: Buffer | undefined = Buffer.alloc(0);
+  /** The hello readers, until each has said its piece; with the bytes each has been given. */
+  #clientHello: { reader: ClientHelloReader; bytes: number } | undefined = { reader: new ClientHelloReader(), bytes: 0 };
+  #serverHello: { reader: ServerFlightReader; bytes: number } | undefined = { reader: new ServerFlightReader('server-hello'), bytes: 0 };
   #version?: number;
   #ccs = { client: false, upstream: false };
   #established = false;
   #failed = false;
-  readonly #client = new RecordScanner((type, length, alert) => this.#record('client', type, length, alert));
-  readonly #upstream = new RecordScanner((type, length, alert) => this.#record('upstream', type, length, alert));
+  /**
+   * Record framing in each direction, dropped when it breaks (an SSLv2 hello, garbage: the relay goes
+   * on regardless). Records may be encrypted, so up to 2^14 + 2048 bytes (RFC 5246 §6.2.3).
+   */
+  #records: Record<'client' | 'upstream', RecordReader | undefined> = {
+    client: new RecordReader({ maxLength: MAX_CIPHERTEXT }),
+    upstream: new RecordReader({ maxLength: MAX_CIPHERTEXT }),
+  };
 
   constructor(report: (r: TlsWatchReport) => void) {
     this.#report = report;
@@ -110,52 +70,75 @@ export class TlsWatch {
   }
 
   fromClient(chunk: Buffer): void {
-    if (this.#clientBytes) {
-      this.#clientBytes = Buffer.concat([this.#clientBytes, chunk]);
-      const parsed = parseClientHello(this.#clientBytes);
+    const hello = this.#clientHello;
+    if (hello) {
+      hello.bytes += chunk.length;
+      const parsed = hello.reader.push(chunk);
       if (parsed.status === 'ok') {
-        this.#clientBytes = undefined;
+        this.#clientHello = undefined;
         this.#report({ kind: 'client-hello', hello: parsed.hello });
-      } else if (parsed.status === 'invalid' || this.#clientBytes.length > MAX_HELLO_BYTES) {
-        this.#clientBytes = undefined;
+      } else if (parsed.status === 'invalid' || hello.bytes > MAX_HELLO_BYTES) {
+        this.#clientHello = undefined;
         this.#report({ kind: 'client-hello-invalid', reason: parsed.status === 'invalid' ? parsed.reason : `no complete ClientHello in the first ${MAX_HELLO_BYTES} bytes` });
       }
     }
-    this.#client.push(chunk);
+    this.#follow('client', chunk);
   }
 
   fromUpstream(chunk: Buffer): void {
-    if (this.#serverBytes) {
-      this.#serverBytes = Buffer.concat([this.#serverBytes, chunk]);
-      const parsed = parseServerHello(this.#serverBytes);
+    const hello = this.#serverHello;
+    if (hello) {
+      hello.bytes += chunk.length;
+      const parsed = hello.reader.push(chunk);
       if (parsed.status === 'ok') {
-        this.#serverBytes = undefined;
-        this.#version = parsed.version;
-        this.#report({ kind: 'server-hello', version: parsed.version, suite: parsed.suite, helloRetry: parsed.helloRetry });
-      } else if (parsed.status === 'invalid' || (parsed.status === 'incomplete' && this.#serverBytes.length > MAX_HELLO_BYTES)) {
-        this.#serverBytes = undefined;
+        this.#serverHello = undefined;
+        const { version, suite, helloRetry } = parsed.flight.serverHello;
+        this.#version = version;
+        this.#report({ kind: 'server-hello', version, suite, helloRetry });
+      } else if (parsed.status === 'invalid' || (parsed.status === 'incomplete' && hello.bytes > MAX_HELLO_BYTES)) {
+        this.#serverHello = undefined;
         this.#report({ kind: 'not-tls', from: 'upstream', reason: parsed.status === 'invalid' ? parsed.reason : `no complete ServerHello in the first ${MAX_HELLO_BYTES} bytes` });
       } else if (parsed.status === 'alert') {
-        // Reported by the record scanner below.
-        this.#serverBytes = undefined;
+        // Reported from the record framing below.
+        this.#serverHello = undefined;
       }
     }
-    this.#upstream.push(chunk);
+    this.#follow('upstream', chunk);
   }
 
-  #record(from: 'client' | 'upstream', type: number, length: number, alert?: Buffer): void {
-    if (this.#established || this.#failed) return;
-    if (type === ALERT && alert) {
-      const level = alert[0]!;
+  /** Feeds one direction's record framing until the handshake is decided; after that the bytes only pass. */
+  #follow(from: 'client' | 'upstream', chunk: Buffer): void {
+    const records = this.#records[from];
+    if (!records || this.#established || this.#failed) return;
+    records.push(chunk);
+    for (;;) {
+      const read = records.next();
+      if (read.status === 'incomplete') return;
+      if (read.status === 'invalid') {
+        this.#records[from] = undefined;
+        return;
+      }
+      this.#record(from, read.record);
+      if (this.#established || this.#failed) return;
+    }
+  }
+
+  #record(from: 'client' | 'upstream', record: TlsRecord): void {
+    const { type } = record;
+    if (type === CONTENT_TYPE.alert) {
+      // Only a 2-byte alert is plaintext; an encrypted one is longer (MAC or AEAD tag) and says nothing here.
+      const parsed = alertOfRecord(record);
+      if ('reason' in parsed) return;
+      const { level, description } = parsed.alert;
       // A warning (no_renegotiation and the like) does not end a handshake; a fatal alert does.
       if (level === 2) this.#failed = true;
-      this.#report({ kind: 'alert', from, level, description: alert[1]!, encrypted: false });
+      this.#report({ kind: 'alert', from, level, description, encrypted: false });
       return;
     }
     if (this.#version === undefined) return;
     if (this.#version === TLS13) {
-      if (from === 'client' && type === APPLICATION_DATA) {
-        if (length === TLS13_ENCRYPTED_ALERT) {
+      if (from === 'client' && type === CONTENT_TYPE.applicationData) {
+        if (record.fragment.length === TLS13_ENCRYPTED_ALERT) {
           this.#failed = true;
           this.#report({ kind: 'alert', from, encrypted: true });
         } else {
@@ -164,7 +147,7 @@ export class TlsWatch {
       }
       return;
     }
-    if (type === CHANGE_CIPHER_SPEC) {
+    if (type === CONTENT_TYPE.changeCipherSpec) {
       this.#ccs[from] = true;
       if (this.#ccs.client && this.#ccs.upstream) this.#done();
     }

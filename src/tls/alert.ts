@@ -3,9 +3,8 @@
  * them answer before any OpenSSL state exists: a version-intolerant server that refuses a ClientHello
  * with `15 03 01 00 02 02 46` (fatal protocol_version) is the typical case.
  */
-import { alertLevelName, alertName, contentTypeName, hex16, versionName } from './registry.js';
-
-const ALERT = 21;
+import { CONTENT_TYPE, RecordReader, type TlsRecord, writeRecord } from './record-layer.js';
+import { alertLevelName, alertName, versionName } from './registry.js';
 
 export interface AlertOptions {
   /**
@@ -23,9 +22,7 @@ export interface AlertOptions {
 
 /** One alert record: content type 21, version, length 2, level, description. */
 export function alertRecord(description: number, opts: AlertOptions = {}): Buffer {
-  const version = opts.version ?? 0x0301;
-  const level = opts.level ?? 2;
-  return Buffer.from([ALERT, (version >> 8) & 0xff, version & 0xff, 0x00, 0x02, level, description & 0xff]);
+  return writeRecord(CONTENT_TYPE.alert, opts.version ?? 0x0301, Uint8Array.of(opts.level ?? 2, description & 0xff));
 }
 
 export interface ParsedAlert {
@@ -44,28 +41,35 @@ export type AlertParse =
   | { readonly status: 'incomplete' }
   | { readonly status: 'invalid'; readonly reason: string };
 
+/** Why a plaintext alert record of this length cannot be read, if it cannot. */
+function lengthProblem(length: number): string | undefined {
+  return length === 2 ? undefined : `alert record length ${length}, want 2 (an encrypted alert cannot be read)`;
+}
+
 /**
- * Reads one plaintext alert record from the start of buf. Only an unencrypted 2-byte alert is
- * understood: after the handshake alerts are encrypted and their record length is larger.
+ * The alert in an alert record already read. Only an unencrypted 2-byte alert is understood: after the
+ * handshake alerts are encrypted and their record is longer (RFC 8446 §5.1: one alert per record).
  */
+export function alertOfRecord(record: TlsRecord): { readonly alert: ParsedAlert } | { readonly reason: string } {
+  const problem = lengthProblem(record.fragment.length);
+  if (problem !== undefined) return { reason: problem };
+  const level = record.fragment[0]!;
+  const description = record.fragment[1]!;
+  return { alert: { version: versionName(record.version), level, levelName: alertLevelName(level), description, name: alertName(description) } };
+}
+
+/** Reads one plaintext alert record from the start of buf. */
 export function parseAlert(buf: Buffer): AlertParse {
-  if (buf.length === 0) return { status: 'incomplete' };
-  if (buf[0] !== ALERT) {
-    return { status: 'invalid', reason: `record type ${buf[0]} (${contentTypeName(buf[0]!)}), want 21 (alert)` };
+  const reader = new RecordReader({ expect: CONTENT_TYPE.alert });
+  reader.push(buf);
+  const read = reader.next();
+  if (read.status === 'invalid') return { status: 'invalid', reason: read.reason };
+  if (read.status === 'incomplete') {
+    // An alert record is 7 bytes: a header promising another length is refused before the rest arrives.
+    const problem = buf.length >= 5 ? lengthProblem(buf.readUInt16BE(3)) : undefined;
+    return problem === undefined ? read : { status: 'invalid', reason: problem };
   }
-  if (buf.length < 5) return { status: 'incomplete' };
-  const version = buf.readUInt16BE(1);
-  if (version >> 8 !== 3) return { status: 'invalid', reason: `record version ${hex16(version)}, want 0x03xx` };
-  const length = buf.readUInt16BE(3);
-  if (length !== 2) {
-    return { status: 'invalid', reason: `alert record length ${length}, want 2 (an encrypted alert cannot be read)` };
-  }
-  if (buf.length < 7) return { status: 'incomplete' };
-  const level = buf[5]!;
-  const description = buf[6]!;
-  return {
-    status: 'ok',
-    consumed: 7,
-    alert: { version: versionName(version), level, levelName: alertLevelName(level), description, name: alertName(description) },
-  };
+  const parsed = alertOfRecord(read.record);
+  if ('reason' in parsed) return { status: 'invalid', reason: parsed.reason };
+  return { status: 'ok', alert: parsed.alert, consumed: reader.consumed };
 }

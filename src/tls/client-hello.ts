@@ -1,21 +1,23 @@
 /**
  * A pure, defensive ClientHello parser: the raw bytes from the start of a TLS stream in, a summary
- * out. It reads TLS records (RFC 8446 §5.1), reassembles a ClientHello split over any number of records
- * and reads, and checks every length against its container, so a broken peer gets a precise reason
+ * out. It reads TLS records with the record layer (record-layer.ts), reassembles a ClientHello split
+ * over any number of records and reads (handshake-messages.ts), and checks every length against its
+ * container, so a broken peer gets a precise reason
  * instead of an exception. It also recognises the SSLv2-compatible hello (RFC 5246 appendix E.2) that
  * very old clients open with.
  */
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import { isGrease, suiteName } from './cipher-suites.js';
+import { ByteQueue } from './byte-queue.js';
+import { byteCount, Cursor, DecodeError, invalidOnDecodeError, readExtensions } from './tls-cursor.js';
 import { fingerprints } from './fingerprint.js';
+import { HANDSHAKE_TYPE, HandshakeReassembler } from './handshake-messages.js';
 import { knownClient } from './known-clients.js';
+import { CONTENT_TYPE, RecordReader } from './record-layer.js';
 import {
   CONTENT_TYPES,
-  contentTypeName,
-  extensionName,
   groupName,
   handshakeTypeName,
-  hex16,
   signatureSchemeName,
   ssl2CipherKindName,
   versionName,
@@ -35,71 +37,86 @@ export type ClientHelloParse =
 
 const INCOMPLETE = { status: 'incomplete' } as const;
 
-/** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
-const MAX_RECORD = 16384;
-const HANDSHAKE = 22;
-const CLIENT_HELLO = 1;
+const HANDSHAKE = CONTENT_TYPE.handshake;
+const CLIENT_HELLO = HANDSHAKE_TYPE.clientHello;
+/** The 3-byte handshake length's own limit: the caller bounds how much it reads (hello-reader.ts). */
+const MAX_HELLO = 0xffffff;
 
-/** A reason for 'invalid'; thrown inside the parser only, never out of it. */
-class HelloError extends Error {}
-
+/** Parses the ClientHello at the start of buf (the whole stream so far). */
 export function parseClientHello(buf: Buffer): ClientHelloParse {
-  try {
-    if (buf.length === 0) return INCOMPLETE;
-    // SSLv2 record header: 2 bytes with the high bit set (SSL 2.0 draft §1.2; RFC 5246 E.2).
-    if ((buf[0]! & 0x80) !== 0) return parseSslv2(buf);
-    return parseTls(buf);
-  } catch (err) {
-    if (err instanceof HelloError) return { status: 'invalid', reason: err.message };
-    // Unreachable while every bounds check throws HelloError; kept so that no input can ever throw.
-    return { status: 'invalid', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+  return new ClientHelloReader().push(buf);
+}
+
+interface TlsFraming {
+  readonly records: RecordReader;
+  readonly messages: HandshakeReassembler;
+  /** The first record's version, which the summary reports. */
+  recordVersion: number;
+}
+
+/**
+ * The same parser fed chunk by chunk as they come off a socket: no chunk is joined to the earlier ones
+ * unless a record spans them. Once it says 'ok' or 'invalid' it keeps saying so.
+ */
+export class ClientHelloReader {
+  /** TLS framing, set once the first byte says TLS. */
+  #tls?: TlsFraming;
+  /** The SSLv2 form's bytes (RFC 5246 E.2), set once the first byte says SSLv2. */
+  #sslv2?: ByteQueue;
+  #done: ClientHelloParse | undefined;
+
+  push(chunk: Buffer): ClientHelloParse {
+    if (this.#done) return this.#done;
+    const result = invalidOnDecodeError(() => this.#step(chunk));
+    if (result.status !== 'incomplete') this.#done = result;
+    return result;
+  }
+
+  #step(chunk: Buffer): ClientHelloParse {
+    if (this.#tls === undefined && this.#sslv2 === undefined) {
+      if (chunk.length === 0) return INCOMPLETE;
+      // SSLv2 record header: 2 bytes with the high bit set (SSL 2.0 draft §1.2; RFC 5246 E.2).
+      if ((chunk[0]! & 0x80) !== 0) {
+        this.#sslv2 = new ByteQueue();
+      } else {
+        checkFirstRecordStart(chunk);
+        this.#tls = { records: new RecordReader({ expect: HANDSHAKE }), messages: new HandshakeReassembler({ maxLength: MAX_HELLO }), recordVersion: 0 };
+      }
+    }
+    if (this.#sslv2) {
+      this.#sslv2.push(chunk);
+      return parseSslv2(this.#sslv2.peek(this.#sslv2.length));
+    }
+    return this.#tlsStep(this.#tls!, chunk);
+  }
+
+  #tlsStep(tls: TlsFraming, chunk: Buffer): ClientHelloParse {
+    const { records, messages } = tls;
+    records.push(chunk);
+    for (;;) {
+      const read = records.next();
+      if (read.status === 'invalid') throw new DecodeError(read.record === 1 ? read.reason : `record ${read.record}: ${read.reason}`);
+      if (read.status === 'incomplete') {
+        // Look at the handshake type as soon as its byte arrives, so garbage is refused early.
+        if (records.count === 0) checkHandshakeType(records.peekFragment(1)[0]);
+        return INCOMPLETE;
+      }
+      if (records.count === 1) tls.recordVersion = read.record.version;
+      messages.push(read.record.fragment);
+      checkHandshakeType(messages.peekType());
+      const message = messages.next();
+      if (message.status === 'invalid') throw new DecodeError(message.reason);
+      if (message.status === 'incomplete') continue;
+      if (messages.buffered > 0) throw new DecodeError(`${byteCount(messages.buffered)} follow the ClientHello in its last record`);
+      const handshake = message.message.bytes;
+      return { status: 'ok', hello: parseHelloBody(handshake, tls.recordVersion), consumed: records.consumed, handshake };
+    }
   }
 }
 
-// --- TLS records ---
-
-function parseTls(buf: Buffer): ClientHelloParse {
-  checkFirstRecordStart(buf);
-  const bodies: Buffer[] = [];
-  let have = 0;
-  let off = 0;
-  let record = 0;
-  let messageLength: number | undefined;
-  while (true) {
-    record += 1;
-    const where = record === 1 ? '' : `record ${record}: `;
-    const left = buf.length - off;
-    if (left === 0) return INCOMPLETE;
-    const type = buf[off]!;
-    if (type !== HANDSHAKE) {
-      throw new HelloError(`${where}record type ${type} (${contentTypeName(type)}), want 22 (handshake)`);
-    }
-    if (left >= 2 && buf[off + 1] !== 3) {
-      const version = `${hex8(buf[off + 1]!)}${left >= 3 ? hex8(buf[off + 2]!) : '??'}`;
-      throw new HelloError(`${where}record version 0x${version}, want 0x03xx`);
-    }
-    if (left < 5) return INCOMPLETE;
-    const length = buf.readUInt16BE(off + 3);
-    if (length === 0) throw new HelloError(`${where}empty handshake record (RFC 8446 §5.1 forbids them)`);
-    if (length > MAX_RECORD) throw new HelloError(`${where}record length ${length} exceeds ${MAX_RECORD} (RFC 8446 §5.1)`);
-    const body = buf.subarray(off + 5, off + 5 + length);
-    // Look at the handshake type as soon as its byte arrives, so garbage is refused early.
-    if (bodies.length === 0 && body.length > 0 && body[0] !== CLIENT_HELLO) {
-      throw new HelloError(`handshake type ${body[0]} (${handshakeTypeName(body[0]!)}), want 1 (ClientHello)`);
-    }
-    if (body.length < length) return INCOMPLETE;
-    bodies.push(body);
-    have += length;
-    off += 5 + length;
-    if (messageLength === undefined && have >= 4) messageLength = 4 + readU24(Buffer.concat(bodies), 1);
-    if (messageLength !== undefined && have >= messageLength) {
-      if (have > messageLength) {
-        throw new HelloError(`${byteCount(have - messageLength)} follow the ClientHello in its last record`);
-      }
-      const handshake = Buffer.concat(bodies, have);
-      const recordVersion = buf.readUInt16BE(1);
-      return { status: 'ok', hello: parseHelloBody(handshake, recordVersion), consumed: off, handshake };
-    }
+function checkHandshakeType(type: number | undefined): void {
+  if (type !== undefined && type !== CLIENT_HELLO) {
+    throw new DecodeError(`handshake type ${type} (${handshakeTypeName(type)}), want 1 (ClientHello)`);
   }
 }
 
@@ -108,20 +125,11 @@ function checkFirstRecordStart(buf: Buffer): void {
   const type = buf[0]!;
   if (type === HANDSHAKE) return;
   const looksLikeRecord = CONTENT_TYPES.has(type) && (buf.length < 2 || buf[1] === 3);
-  if (!looksLikeRecord) throw new HelloError(`not a TLS record: first bytes ${showBytes(buf)}`);
-}
-
-/** '1 byte', '4 bytes'. */
-function byteCount(n: number): string {
-  return n === 1 ? '1 byte' : `${n} bytes`;
+  if (!looksLikeRecord) throw new DecodeError(`not a TLS record: first bytes ${showBytes(buf)}`);
 }
 
 function hex8(b: number): string {
   return b.toString(16).padStart(2, '0');
-}
-
-function readU24(b: Buffer, at: number): number {
-  return (b[at]! << 16) | (b[at + 1]! << 8) | b[at + 2]!;
 }
 
 /** `45 48 4c 4f ("EHLO")`: the first bytes as hex and as text, for 'not a TLS record'. */
@@ -132,78 +140,6 @@ function showBytes(buf: Buffer): string {
 }
 
 // --- The ClientHello body (RFC 8446 §4.1.2; RFC 5246 §7.4.1.2) ---
-
-/** Reads one container (the hello, the extensions block, one extension) with checked lengths. */
-class Cursor {
-  constructor(
-    private readonly buf: Buffer,
-    private pos: number,
-    private readonly end: number,
-    /** How errors name this container: 'hello', 'key_share extension'… */
-    readonly what: string,
-  ) {}
-
-  get left(): number {
-    return this.end - this.pos;
-  }
-
-  private need(n: number, field: string): void {
-    if (n > this.left) throw new HelloError(`the ${this.what} ends inside ${field} (${this.left} of ${n} bytes)`);
-  }
-
-  u8(field: string): number {
-    this.need(1, field);
-    return this.buf[this.pos++]!;
-  }
-
-  u16(field: string): number {
-    this.need(2, field);
-    const v = this.buf.readUInt16BE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-
-  skip(n: number, field: string): void {
-    this.need(n, field);
-    this.pos += n;
-  }
-
-  /** A vector with a 1- or 2-byte length prefix, as a cursor over its body. */
-  vector(prefix: 1 | 2, field: string, what: string = field): Cursor {
-    const n = prefix === 1 ? this.u8(`${field} length`) : this.u16(`${field} length`);
-    return this.take(n, field, what);
-  }
-
-  /** The next n bytes as a cursor (n already read by the caller). */
-  take(n: number, field: string, what: string): Cursor {
-    if (n > this.left) throw new HelloError(`${field} length ${n} overruns the ${this.what} (${byteCount(this.left)} left)`);
-    const sub = new Cursor(this.buf, this.pos, this.pos + n, what);
-    this.pos += n;
-    return sub;
-  }
-
-  /** A vector of uint16 values (cipher suites, groups, schemes, versions); odd lengths refused. */
-  u16List(prefix: 1 | 2, field: string): number[] {
-    const n = prefix === 1 ? this.u8(`${field} length`) : this.u16(`${field} length`);
-    if (n % 2 !== 0) throw new HelloError(`${field} length ${n} is odd`);
-    const list = this.take(n, field, field);
-    const out: number[] = [];
-    while (list.left > 0) out.push(list.u16(field));
-    return out;
-  }
-
-  bytes(n: number, field: string): Buffer {
-    this.need(n, field);
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  /** Nothing may follow the last field of a container. */
-  expectEnd(after: string): void {
-    if (this.left > 0) throw new HelloError(`${byteCount(this.left)} after ${after} in the ${this.what}`);
-  }
-}
 
 interface Extensions {
   sni?: string;
@@ -220,30 +156,14 @@ function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSu
   const legacy = c.u16('legacy_version');
   const random = c.bytes(32, 'random').toString('hex');
   const sessionId = c.vector(1, 'session_id');
-  if (sessionId.left > 32) throw new HelloError(`session_id length ${sessionId.left} exceeds 32`);
+  if (sessionId.left > 32) throw new DecodeError(`session_id length ${sessionId.left} exceeds 32`);
   const suites = c.u16List(2, 'cipher_suites');
-  if (suites.length === 0) throw new HelloError('cipher_suites is empty');
+  if (suites.length === 0) throw new DecodeError('cipher_suites is empty');
   const compression = c.vector(1, 'compression_methods');
-  if (compression.left === 0) throw new HelloError('compression_methods is empty');
+  if (compression.left === 0) throw new DecodeError('compression_methods is empty');
 
-  const extensionCodes: number[] = [];
   const ext: Extensions = {};
-  // A hello may end after compression_methods: SSLv3 and many TLS 1.0 clients send no extensions.
-  if (c.left > 0) {
-    const block = c.vector(2, 'extensions', 'hello');
-    c.expectEnd('extensions');
-    while (block.left > 0) {
-      const type = block.u16('extension type');
-      const length = block.u16(`extension ${hex16(type)} length`);
-      const body = block.take(length, `extension ${hex16(type)}`, `${extensionName(type)} extension`);
-      // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type".
-      if (extensionCodes.includes(type)) {
-        throw new HelloError(`extension ${hex16(type)} (${extensionName(type)}) sent twice`);
-      }
-      extensionCodes.push(type);
-      parseExtension(type, body, ext);
-    }
-  }
+  const extensionCodes = readExtensions(c, (type, body) => parseExtension(type, body, ext));
 
   let grease = extensionCodes.some(isGrease) || suites.some(isGrease);
   const clean = (codes: readonly number[] | undefined): number[] | undefined => {
@@ -333,7 +253,7 @@ function parseExtension(type: number, body: Cursor, out: Extensions): void {
 }
 
 function nonEmpty<T>(list: T[], field: string): T[] {
-  if (list.length === 0) throw new HelloError(`${field} is empty`);
+  if (list.length === 0) throw new DecodeError(`${field} is empty`);
   return list;
 }
 
@@ -341,19 +261,19 @@ function nonEmpty<T>(list: T[], field: string): T[] {
 function parseServerName(body: Cursor): string {
   const list = body.vector(2, 'server_name_list');
   body.expectEnd('server_name_list');
-  if (list.left === 0) throw new HelloError('server_name_list is empty');
+  if (list.left === 0) throw new DecodeError('server_name_list is empty');
   let host: string | undefined;
   while (list.left > 0) {
     const nameType = list.u8('name_type');
     const name = list.vector(2, 'host_name');
-    if (name.left === 0) throw new HelloError('host_name is empty');
+    if (name.left === 0) throw new DecodeError('host_name is empty');
     const value = name.bytes(name.left, 'host_name').toString('latin1');
     if (nameType !== 0) continue;
     // RFC 6066 §3: "MUST NOT contain more than one name of the same name_type".
-    if (host !== undefined) throw new HelloError('server_name_list has two host_names');
+    if (host !== undefined) throw new DecodeError('server_name_list has two host_names');
     host = value;
   }
-  if (host === undefined) throw new HelloError('server_name_list has no host_name');
+  if (host === undefined) throw new DecodeError('server_name_list has no host_name');
   return host;
 }
 
@@ -361,11 +281,11 @@ function parseServerName(body: Cursor): string {
 function parseAlpn(body: Cursor): string[] {
   const list = body.vector(2, 'protocol_name_list');
   body.expectEnd('protocol_name_list');
-  if (list.left === 0) throw new HelloError('protocol_name_list is empty');
+  if (list.left === 0) throw new DecodeError('protocol_name_list is empty');
   const names: string[] = [];
   while (list.left > 0) {
     const name = list.vector(1, 'protocol name');
-    if (name.left === 0) throw new HelloError('ALPN protocol name is empty');
+    if (name.left === 0) throw new DecodeError('ALPN protocol name is empty');
     names.push(name.bytes(name.left, 'protocol name').toString('latin1'));
   }
   return names;
@@ -379,7 +299,7 @@ function parseKeyShare(body: Cursor): number[] {
   while (list.left > 0) {
     const group = list.u16('key share group');
     const key = list.vector(2, `key_exchange for ${groupName(group)}`);
-    if (key.left === 0) throw new HelloError(`key_exchange for ${groupName(group)} is empty`);
+    if (key.left === 0) throw new DecodeError(`key_exchange for ${groupName(group)} is empty`);
     groups.push(group);
   }
   return groups;
@@ -424,9 +344,9 @@ function parseSslv2(buf: Buffer): ClientHelloParse {
   if (buf.length < 3) return INCOMPLETE;
   const length = ((buf[0]! & 0x7f) << 8) | buf[1]!;
   if (buf[2] !== CLIENT_HELLO) {
-    throw new HelloError(`SSLv2 message type ${buf[2]}, want 1 (CLIENT-HELLO): first bytes ${showBytes(buf)}`);
+    throw new DecodeError(`SSLv2 message type ${buf[2]}, want 1 (CLIENT-HELLO): first bytes ${showBytes(buf)}`);
   }
-  if (length < 9) throw new HelloError(`SSLv2 CLIENT-HELLO length ${length} is shorter than its 9-byte header`);
+  if (length < 9) throw new DecodeError(`SSLv2 CLIENT-HELLO length ${length} is shorter than its 9-byte header`);
   if (buf.length < 2 + length) return INCOMPLETE;
   const message = Buffer.from(buf.subarray(2, 2 + length));
   const c = new Cursor(message, 1, message.length, 'SSLv2 hello');
@@ -435,13 +355,13 @@ function parseSslv2(buf: Buffer): ClientHelloParse {
   const sessionIdLength = c.u16('session_id_length');
   const challengeLength = c.u16('challenge_length');
   if (specLength === 0 || specLength % 3 !== 0) {
-    throw new HelloError(`SSLv2 cipher_spec_length ${specLength} is not a positive multiple of 3`);
+    throw new DecodeError(`SSLv2 cipher_spec_length ${specLength} is not a positive multiple of 3`);
   }
   if (sessionIdLength !== 0 && sessionIdLength !== 16) {
-    throw new HelloError(`SSLv2 session_id_length ${sessionIdLength}, want 0 or 16`);
+    throw new DecodeError(`SSLv2 session_id_length ${sessionIdLength}, want 0 or 16`);
   }
   if (challengeLength < 16 || challengeLength > 32) {
-    throw new HelloError(`SSLv2 challenge_length ${challengeLength}, want 16 to 32`);
+    throw new DecodeError(`SSLv2 challenge_length ${challengeLength}, want 16 to 32`);
   }
   const specs = c.take(specLength, 'cipher_specs', 'cipher_specs');
   c.skip(sessionIdLength, 'session_id');

@@ -5,10 +5,10 @@
  * exactly what such a server sent, up to the point where key material would be needed.
  */
 import { randomBytes } from 'node:crypto';
+import { ByteWriter } from './byte-writer.js';
 import { splitPem } from './describe-session.js';
-
-const HANDSHAKE = 22;
-const MAX_FRAGMENT = 16384;
+import { HANDSHAKE_TYPE, writeHandshake } from './handshake-messages.js';
+import { CONTENT_TYPE, writeRecords } from './record-layer.js';
 
 export interface ServerFlightOptions {
   /** Record and ServerHello version, e.g. 0x0301 (TLS 1.0) or 0x0300 (SSL 3.0). */
@@ -29,41 +29,28 @@ export interface ServerFlightOptions {
   readonly sessionId?: Buffer;
 }
 
-const u16 = (n: number): Buffer => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
-const u24 = (n: number): Buffer => Buffer.from([(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
-
-function handshakeMessage(type: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type]), u24(body.length), body]);
-}
-
-/** Handshake messages as records of at most 2^14 bytes each (RFC 5246 §6.2.1). */
-function records(version: number, payload: Buffer): Buffer {
-  const out: Buffer[] = [];
-  for (let off = 0; off < payload.length; off += MAX_FRAGMENT) {
-    const fragment = payload.subarray(off, off + MAX_FRAGMENT);
-    out.push(Buffer.from([HANDSHAKE]), u16(version), u16(fragment.length), fragment);
-  }
-  return Buffer.concat(out);
-}
-
 export function serverHelloMessage(o: ServerFlightOptions): Buffer {
-  const sessionId = o.sessionId ?? randomBytes(32);
-  const parts = [u16(o.version), o.random ?? randomBytes(32), Buffer.from([sessionId.length]), sessionId, u16(o.suite), Buffer.from([0])];
+  const w = new ByteWriter(128);
+  w.u16(o.version).bytes(o.random ?? randomBytes(32));
+  w.open(1).bytes(o.sessionId ?? randomBytes(32)).close();
+  w.u16(o.suite).u8(0);
   if (o.renegotiationInfo) {
-    // extensions length 5: type 0xff01, length 1, renegotiated_connection length 0.
-    parts.push(Buffer.from([0x00, 0x05, 0xff, 0x01, 0x00, 0x01, 0x00]));
+    // One extension: renegotiation_info (0xff01) with an empty renegotiated_connection.
+    w.open(2).u16(0xff01).open(2).open(1).close().close().close();
   }
-  return handshakeMessage(2, Buffer.concat(parts));
+  return writeHandshake(HANDSHAKE_TYPE.serverHello, w.finish());
 }
 
 export function certificateMessage(certPem: string): Buffer {
   const ders = splitPem(certPem).map((pem) => Buffer.from(pem.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64'));
-  const list = Buffer.concat(ders.flatMap((der) => [u24(der.length), der]));
-  return handshakeMessage(11, Buffer.concat([u24(list.length), list]));
+  const w = new ByteWriter(4096);
+  w.open(3);
+  for (const der of ders) w.open(3).bytes(der).close();
+  return writeHandshake(HANDSHAKE_TYPE.certificate, w.close().finish());
 }
 
-/** ServerHello, Certificate and ServerHelloDone, as the records a server writes. */
+/** ServerHello, Certificate and ServerHelloDone, as the records a server writes (at most 2^14 bytes each, RFC 5246 §6.2.1). */
 export function serverFlight(o: ServerFlightOptions): { readonly bytes: Buffer; readonly certificates: number } {
-  const payload = Buffer.concat([serverHelloMessage(o), certificateMessage(o.certPem), handshakeMessage(14, Buffer.alloc(0))]);
-  return { bytes: records(o.version, payload), certificates: splitPem(o.certPem).length };
+  const payload = Buffer.concat([serverHelloMessage(o), certificateMessage(o.certPem), writeHandshake(HANDSHAKE_TYPE.serverHelloDone, Buffer.alloc(0))]);
+  return { bytes: writeRecords(CONTENT_TYPE.handshake, o.version, payload), certificates: splitPem(o.certPem).length };
 }

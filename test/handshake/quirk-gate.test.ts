@@ -3,12 +3,14 @@ import tls from 'node:tls';
 import t from 'tap';
 import type { Quirks } from '../../src/profiles/quirks.js';
 import { resolveProfile } from '../../src/profiles/resolve.js';
+import { buildClientHello, type ClientHelloSpec } from '../../src/tls/client-hello-builder.js';
 import { parseClientHello } from '../../src/tls/client-hello.js';
+import { type FirstFlight, parseServerFlight } from '../../src/tls/parse-server-flight.js';
 import type { ClientHelloSummary } from '../../src/model/client-hello.js';
 import { checkTlsQuirks, decide } from '../../src/handshake/quirk-gate.js';
 import { UsageError } from '../../src/usage-error.js';
 import { captureClientHello } from '../fixtures/raw-smtp.js';
-import { extension, parseServerFlight, rawHello, sendHello } from '../fixtures/raw-tls.js';
+import { sendHello } from '../fixtures/raw-tls.js';
 import { nextRecord, portOf, startTestLab } from '../fixtures/test-lab.js';
 
 const RC4_SHA = 0x0005;
@@ -25,27 +27,41 @@ function summary(bytes: Buffer): ClientHelloSummary {
 
 const TLS10 = { min: 'TLSv1', max: 'TLSv1' };
 
+/** A hand-made hello: TLS 1.0 unless told, a fixed random, no extensions block unless given, no padding unless asked. */
+function rawHello(spec: Partial<ClientHelloSpec> & Pick<ClientHelloSpec, 'suites'>): Buffer {
+  return buildClientHello({ legacyVersion: 0x0301, random: Buffer.alloc(32, 0x42), padding: 'none', ...spec }).bytes;
+}
+
+/** Stops reading once the imitated flight is whole. */
+const flightDone = (b: Buffer): boolean => parseServerFlight(b).status === 'ok';
+
+function flightOf(bytes: Buffer): FirstFlight {
+  const r = parseServerFlight(bytes);
+  if (r.status !== 'ok') throw new Error(`not a whole server flight: ${JSON.stringify(r)}`);
+  return r.flight;
+}
+
 // --- Decisions (pure) ---
 
 t.test('version intolerance reads legacy_version and supported_versions', async (t) => {
   const q: Quirks = { intolerantAbove: 'TLSv1' };
-  t.same(decide(q, summary(rawHello({ version: 0x0301, suites: [AES128] })), undefined, TLS10), { action: 'pass' }, 'TLS 1.0 hello passes');
-  const legacy = decide(q, summary(rawHello({ version: 0x0302, suites: [AES128] })), undefined, TLS10);
+  t.same(decide(q, summary(rawHello({ legacyVersion: 0x0301, suites: [AES128] })), undefined, TLS10), { action: 'pass' }, 'TLS 1.0 hello passes');
+  const legacy = decide(q, summary(rawHello({ legacyVersion: 0x0302, suites: [AES128] })), undefined, TLS10);
   t.match(legacy, { action: 'refuse', reaction: 'close', code: 'QUIRK_VERSION_INTOLERANCE', why: 'the client offered legacy_version TLSv1.1, above TLSv1' });
-  const sv = decide(q, summary(rawHello({ version: 0x0301, suites: [AES128], extensions: [extension.versions([0x0a0a, 0x0304, 0x0301])] })), undefined, TLS10);
+  const sv = decide(q, summary(rawHello({ legacyVersion: 0x0301, suites: [AES128], extensions: [{ type: 'supported_versions', versions: [0x0a0a, 0x0304, 0x0301] }] })), undefined, TLS10);
   t.match(sv, { action: 'refuse', why: 'the client offered supported_versions TLSv1.3, above TLSv1' }, 'supported_versions counts even with a TLS 1.0 legacy_version; GREASE does not');
-  const future = decide({ intolerantAbove: 'TLSv1.2' }, summary(rawHello({ version: 0x0303, suites: [AES128], extensions: [extension.versions([0x0305])] })), undefined, TLS10);
+  const future = decide({ intolerantAbove: 'TLSv1.2' }, summary(rawHello({ legacyVersion: 0x0303, suites: [AES128], extensions: [{ type: 'supported_versions', versions: [0x0305] }] })), undefined, TLS10);
   t.match(future, { action: 'refuse', why: /0x0305/ }, 'an unknown future version is above too');
-  t.match(decide({ intolerantAbove: 'TLSv1', intoleranceReaction: 'alert' }, summary(rawHello({ version: 0x0303, suites: [AES128] })), undefined, TLS10), { reaction: 'alert', alert: 70 });
+  t.match(decide({ intolerantAbove: 'TLSv1', intoleranceReaction: 'alert' }, summary(rawHello({ legacyVersion: 0x0303, suites: [AES128] })), undefined, TLS10), { reaction: 'alert', alert: 70 });
 });
 
 t.test('TLS 1.3 intolerance and hello size intolerance', async (t) => {
   const q: Quirks = { intolerantOfTls13: true };
-  t.same(decide(q, summary(rawHello({ version: 0x0303, suites: [AES128] })), undefined, TLS10), { action: 'pass' }, 'a TLS 1.2 hello passes');
-  t.match(decide(q, summary(rawHello({ version: 0x0303, suites: [AES128], extensions: [extension.versions([0x7f1c, 0x0303])] })), undefined, TLS10), { action: 'refuse', code: 'QUIRK_TLS13_INTOLERANCE', why: /TLSv1\.3-draft28/ }, 'a TLS 1.3 draft counts');
+  t.same(decide(q, summary(rawHello({ legacyVersion: 0x0303, suites: [AES128] })), undefined, TLS10), { action: 'pass' }, 'a TLS 1.2 hello passes');
+  t.match(decide(q, summary(rawHello({ legacyVersion: 0x0303, suites: [AES128], extensions: [{ type: 'supported_versions', versions: [0x7f1c, 0x0303] }] })), undefined, TLS10), { action: 'refuse', code: 'QUIRK_TLS13_INTOLERANCE', why: /TLSv1\.3-draft28/ }, 'a TLS 1.3 draft counts');
   const sizes: Quirks = { intolerantHelloSizes: { min: 256, max: 511 }, intoleranceReaction: 'hang' };
   for (const [size, refused] of [[255, false], [256, true], [511, true], [512, false]] as const) {
-    const hello = summary(rawHello({ version: 0x0303, suites: [AES128], padTo: size }));
+    const hello = summary(rawHello({ legacyVersion: 0x0303, suites: [AES128], padding: { exactly: size } }));
     t.equal(hello.length, size, `built a ${size}-byte hello`);
     t.equal(decide(sizes, hello, undefined, TLS10).action, refused ? 'refuse' : 'pass', `${size} bytes: ${refused ? 'dropped' : 'passes'}`);
   }
@@ -53,13 +69,13 @@ t.test('TLS 1.3 intolerance and hello size intolerance', async (t) => {
 
 t.test('legacy suite imitation: the server picks in its own order, at min(legacy_version, its max)', async (t) => {
   const rc4: Quirks = { imitateLegacySuites: ['TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_MD5'] };
-  t.match(decide(rc4, summary(rawHello({ version: 0x0303, suites: [RC4_MD5, RC4_SHA, SCSV] })), undefined, TLS10), { action: 'imitate', imitation: { suite: { code: RC4_SHA }, version: 0x0301, renegotiationInfo: true } });
-  t.match(decide(rc4, summary(rawHello({ version: 0x0301, suites: [RC4_MD5] })), undefined, TLS10), { imitation: { suite: { code: RC4_MD5 }, renegotiationInfo: false } });
-  t.match(decide(rc4, summary(rawHello({ version: 0x0303, suites: [AES128] })), undefined, TLS10), { action: 'refuse', reaction: 'alert', alert: 40, code: 'ERR_SSL_NO_SHARED_CIPHER' });
-  t.match(decide(rc4, summary(rawHello({ version: 0x0300, suites: [RC4_SHA] })), undefined, TLS10), { action: 'refuse', alert: 70, why: /below the server's lowest, TLSv1/ }, 'an SSL 3.0 client is below a TLS 1.0 server');
-  t.match(decide(rc4, summary(rawHello({ version: 0x0303, suites: [RC4_SHA] })), undefined, { min: 'TLSv1', max: 'TLSv1.3' }), { imitation: { version: 0x0303 } }, 'a TLS 1.2 server answers TLS 1.2, never 1.3');
+  t.match(decide(rc4, summary(rawHello({ legacyVersion: 0x0303, suites: [RC4_MD5, RC4_SHA, SCSV] })), undefined, TLS10), { action: 'imitate', imitation: { suite: { code: RC4_SHA }, version: 0x0301, renegotiationInfo: true } });
+  t.match(decide(rc4, summary(rawHello({ legacyVersion: 0x0301, suites: [RC4_MD5] })), undefined, TLS10), { imitation: { suite: { code: RC4_MD5 }, renegotiationInfo: false } });
+  t.match(decide(rc4, summary(rawHello({ legacyVersion: 0x0303, suites: [AES128] })), undefined, TLS10), { action: 'refuse', reaction: 'alert', alert: 40, code: 'ERR_SSL_NO_SHARED_CIPHER' });
+  t.match(decide(rc4, summary(rawHello({ legacyVersion: 0x0300, suites: [RC4_SHA] })), undefined, TLS10), { action: 'refuse', alert: 70, why: /below the server's lowest, TLSv1/ }, 'an SSL 3.0 client is below a TLS 1.0 server');
+  t.match(decide(rc4, summary(rawHello({ legacyVersion: 0x0303, suites: [RC4_SHA] })), undefined, { min: 'TLSv1', max: 'TLSv1.3' }), { imitation: { version: 0x0303 } }, 'a TLS 1.2 server answers TLS 1.2, never 1.3');
   const ssl3: Quirks = { imitateVersion: 'SSLv3', imitateLegacySuites: ['TLS_RSA_WITH_3DES_EDE_CBC_SHA'] };
-  t.match(decide(ssl3, summary(rawHello({ version: 0x0303, suites: [DES3, SCSV] })), undefined, TLS10), { imitation: { version: 0x0300, renegotiationInfo: false } }, 'SSL 3.0 whatever the client offered');
+  t.match(decide(ssl3, summary(rawHello({ legacyVersion: 0x0303, suites: [DES3, SCSV] })), undefined, TLS10), { imitation: { version: 0x0300, renegotiationInfo: false } }, 'SSL 3.0 whatever the client offered');
   t.match(decide(rc4, undefined, 'record type 23 (application_data), want 22 (handshake)', TLS10), { action: 'refuse', alert: 50 }, 'an imitated server never lets OpenSSL answer');
   t.same(decide({}, undefined, 'garbage', TLS10), { action: 'pass' }, 'without quirks garbage goes to OpenSSL');
 });
@@ -87,18 +103,20 @@ t.test('bad quirk values are usage errors naming the field', async (t) => {
 t.test('a client offering RC4-SHA gets a well-formed ServerHello choosing 0x0005, with the peer certificate', async (t) => {
   const lab = await startTestLab(t, [{ profile: 'rc4-only', smtps: [0], handshakeTimeoutMs: 3000 }]);
   const port = portOf(lab, 'rc4-only', 'implicit');
-  const answer = await sendHello(port, rawHello({ version: 0x0301, suites: [0x0035, RC4_SHA, SCSV] }), { stopAfter: (b) => { try { return parseServerFlight(b).serverHelloDone; } catch { return false; } } });
+  const answer = await sendHello(port, rawHello({ legacyVersion: 0x0301, suites: [0x0035, RC4_SHA, SCSV] }), { stopAfter: flightDone });
   t.equal(answer.end, 'open', 'the server sent a whole flight');
-  const flight = parseServerFlight(answer.bytes);
+  const flight = flightOf(answer.bytes);
+  const hello = flight.serverHello;
   t.equal(flight.recordVersion, 0x0301, 'record version TLS 1.0');
-  t.equal(flight.version, 0x0301, 'ServerHello version TLS 1.0');
-  t.equal(flight.suite, RC4_SHA, 'ServerHello chooses TLS_RSA_WITH_RC4_128_SHA (0x0005)');
-  t.equal(flight.compression, 0, 'null compression');
-  t.equal(flight.sessionId.length, 32, 'a 32-byte session id');
-  t.same(flight.extensions, [0xff01], 'renegotiation_info, because the client sent the SCSV');
-  t.ok(flight.serverHelloDone, 'Certificate then ServerHelloDone');
-  t.equal(flight.certificates.length, 2, 'leaf and intermediate');
-  const leaf = new X509Certificate(flight.certificates[0]!);
+  t.equal(hello.version, 0x0301, 'ServerHello version TLS 1.0');
+  t.equal(hello.suite, RC4_SHA, 'ServerHello chooses TLS_RSA_WITH_RC4_128_SHA (0x0005)');
+  t.equal(hello.compression, 0, 'null compression');
+  t.equal(hello.sessionId.length, 32, 'a 32-byte session id');
+  t.same(hello.extensions, [0xff01], 'renegotiation_info, because the client sent the SCSV');
+  t.same(flight.messages, [2, 11, 14], 'ServerHello, Certificate, ServerHelloDone and nothing else');
+  t.equal(flight.end, 'server-hello-done');
+  t.equal(flight.certificates?.length, 2, 'leaf and intermediate');
+  const leaf = new X509Certificate(flight.certificates![0]!);
   t.match(leaf.subject, /CN=mx\.mxlab\.test/, 'the peer leaf certificate');
   t.equal(leaf.publicKey.asymmetricKeyType, 'rsa', 'an RSA key, as RSA key exchange needs');
   // The client says nothing more and leaves: the record says what was imitated and how it ended.
@@ -116,12 +134,12 @@ t.test('a client offering RC4-SHA gets a well-formed ServerHello choosing 0x0005
 t.test('sslv3-only answers SSL 3.0 to a TLS 1.2 hello; the client alert is recorded', async (t) => {
   const lab = await startTestLab(t, [{ profile: 'sslv3-only', smtps: [0], handshakeTimeoutMs: 3000 }]);
   const port = portOf(lab, 'sslv3-only', 'implicit');
-  const answer = await sendHello(port, rawHello({ version: 0x0303, suites: [0xc02f, DES3, SCSV], extensions: [extension.renegotiationInfo()] }), { stopAfter: (b) => { try { return parseServerFlight(b).serverHelloDone; } catch { return false; } } });
-  const flight = parseServerFlight(answer.bytes);
-  t.equal(flight.version, 0x0300, 'ServerHello SSL 3.0');
+  const answer = await sendHello(port, rawHello({ legacyVersion: 0x0303, suites: [0xc02f, DES3, SCSV], extensions: [{ type: 'renegotiation_info' }] }), { stopAfter: flightDone });
+  const flight = flightOf(answer.bytes);
+  t.equal(flight.serverHello.version, 0x0300, 'ServerHello SSL 3.0');
   t.equal(flight.recordVersion, 0x0300);
-  t.equal(flight.suite, DES3, 'DES-CBC3-SHA, the only one of its suites offered');
-  t.same(flight.extensions, [], 'no extensions: the server predates RFC 5746');
+  t.equal(flight.serverHello.suite, DES3, 'DES-CBC3-SHA, the only one of its suites offered');
+  t.same(flight.serverHello.extensions, [], 'no extensions: the server predates RFC 5746');
   // What a TLS client does with an SSL 3.0 ServerHello: fatal protocol_version.
   answer.socket.write(Buffer.from([21, 3, 3, 0, 2, 2, 70]));
   const rec = await nextRecord(lab, 'sslv3-only', new Set());
@@ -136,11 +154,11 @@ t.test('3des-only: DES-CBC3-SHA offered gets a ServerHello; RC4 only gets handsh
   const lab = await startTestLab(t, [{ profile: '3des-only', smtps: [0], handshakeTimeoutMs: 3000 }]);
   const port = portOf(lab, '3des-only', 'implicit');
   const seen = new Set<string>();
-  const ok = await sendHello(port, rawHello({ version: 0x0301, suites: [RC4_SHA, DES3] }), { stopAfter: (b) => { try { return parseServerFlight(b).serverHelloDone; } catch { return false; } } });
-  t.equal(parseServerFlight(ok.bytes).suite, DES3);
+  const ok = await sendHello(port, rawHello({ legacyVersion: 0x0301, suites: [RC4_SHA, DES3] }), { stopAfter: flightDone });
+  t.equal(flightOf(ok.bytes).serverHello.suite, DES3);
   ok.socket.destroy();
   t.equal((await nextRecord(lab, '3des-only', seen)).imitated?.openssl, 'DES-CBC3-SHA');
-  const no = await sendHello(port, rawHello({ version: 0x0301, suites: [RC4_SHA] }));
+  const no = await sendHello(port, rawHello({ legacyVersion: 0x0301, suites: [RC4_SHA] }));
   t.same([...no.bytes], [21, 3, 1, 0, 2, 2, 40], 'a fatal handshake_failure alert in a TLS 1.0 record');
   t.equal(no.end, 'fin', 'then a clean close');
   const rec = await nextRecord(lab, '3des-only', seen);
@@ -173,7 +191,7 @@ t.test('hello-size-intolerant: a 300-byte hello hangs, a 512-byte one reaches Op
   const lab = await startTestLab(t, [{ profile: 'hello-size-intolerant', smtps: [0], handshakeTimeoutMs: 800 }]);
   const port = portOf(lab, 'hello-size-intolerant', 'implicit');
   const seen = new Set<string>();
-  const hung = await sendHello(port, rawHello({ version: 0x0303, suites: [0xc02f], padTo: 300 }), { waitMs: 3000 });
+  const hung = await sendHello(port, rawHello({ legacyVersion: 0x0303, suites: [0xc02f], padding: { exactly: 300 } }), { waitMs: 3000 });
   t.equal(hung.bytes.length, 0, 'no answer');
   t.ok(hung.ms >= 700, `closed only by the handshake timeout (${hung.ms} ms)`);
   const rec = await nextRecord(lab, 'hello-size-intolerant', seen);
@@ -193,7 +211,7 @@ t.test('hello-size-intolerant: a 300-byte hello hangs, a 512-byte one reaches Op
 t.test('a malformed hello gives handshake-failed with the parser reason, on SMTPS and after STARTTLS', async (t) => {
   const lab = await startTestLab(t, [{ profile: 'modern', smtp: [0], smtps: [0], handshakeTimeoutMs: 2000 }]);
   const seen = new Set<string>();
-  const twice = rawHello({ version: 0x0303, suites: [0xc02f], extensions: [extension.groups([0x001d]), extension.groups([0x0017])] });
+  const twice = rawHello({ legacyVersion: 0x0303, suites: [0xc02f], extensions: [{ type: 'supported_groups', groups: [0x001d] }, { type: 'supported_groups', groups: [0x0017] }] });
   await sendHello(portOf(lab, 'modern', 'implicit'), twice, { waitMs: 2000 });
   const rec = await nextRecord(lab, 'modern', seen);
   t.equal(rec.result, 'handshake-failed');

@@ -7,13 +7,23 @@ import { DEFAULT_CERTS_DIR } from '../../src/lab/lab.js';
 import { findProfile } from '../../src/profiles/resolve.js';
 import { stripEhlo } from '../../src/proxy/smtp-dialect.js';
 import { type TlsWatchReport, TlsWatch } from '../../src/proxy/tls-watch.js';
-import { parseServerHello } from '../../src/tls/parse-server-hello.js';
+import { parseServerFlight, type ServerFlightParse } from '../../src/tls/parse-server-flight.js';
+import { CONTENT_TYPE, writeRecords } from '../../src/tls/record-layer.js';
 import { captureClientHello } from '../fixtures/raw-smtp.js';
 
 /**
- * The proxy's pieces on their own: the EHLO rewrite, the minimal ServerHello reader (src/tls) and the
+ * The proxy's pieces on their own: the EHLO rewrite, the first-flight reader (src/tls) asked for the
+ * ServerHello only, and the
  * handshake watch, fed the bytes of real Node handshakes, split every way, and random garbage.
  */
+
+/** What the proxy takes from a ServerHello: the chosen version and suite, and whether it is an HRR. */
+function serverHello(buf: Buffer): Exclude<ServerFlightParse, { status: 'ok' }> | { status: 'ok'; version: number; suite: number; helloRetry: boolean } {
+  const parsed = parseServerFlight(buf, 'server-hello');
+  if (parsed.status !== 'ok') return parsed;
+  const { version, suite, helloRetry } = parsed.flight.serverHello;
+  return { status: 'ok', version, suite, helloRetry };
+}
 
 /** A real server's answer (ServerHello and the rest of its first flight) to a real ClientHello. */
 async function serverFlight(maxVersion: tls.SecureVersion): Promise<Buffer> {
@@ -41,30 +51,26 @@ t.test('stripEhlo keeps the reply well-formed wherever STARTTLS was', async (t) 
   t.same(stripEhlo(['250-mx Hello', '250-STARTTLSX', '250 8BITMIME']), ['250-mx Hello', '250-STARTTLSX', '250 8BITMIME'], 'only the STARTTLS keyword');
 });
 
-t.test('parseServerHello reads real ServerHellos, whole and a byte at a time', async (t) => {
+t.test('the first-flight reader reads real ServerHellos, whole and a byte at a time', async (t) => {
   for (const [max, version, hrr] of [['TLSv1.3', 0x0304, false], ['TLSv1.2', 0x0303, false]] as const) {
     const flight = await serverFlight(max);
-    const parsed = parseServerHello(flight);
+    const parsed = serverHello(flight);
     t.equal(parsed.status, 'ok', `${max}: ok`);
     if (parsed.status !== 'ok') continue;
     t.equal(parsed.version, version, `${max}: the chosen version (supported_versions for 1.3)`);
     t.equal(parsed.helloRetry, hrr);
     t.ok([0x1301, 0x1302, 0x1303, 0xc02f, 0xc030, 0xcca8].includes(parsed.suite), `${max}: a real suite (0x${parsed.suite.toString(16)})`);
     const recordLength = 5 + flight.readUInt16BE(3);
-    const early = Array.from({ length: recordLength }, (_, n) => parseServerHello(flight.subarray(0, n)).status);
+    const early = Array.from({ length: recordLength }, (_, n) => serverHello(flight.subarray(0, n)).status);
     t.same(new Set(early), new Set(['incomplete']), `${max}: every prefix of the record is incomplete`);
     // The same hello split over records of 7 bytes each, as a record layer may.
     const message = flight.subarray(5, recordLength);
-    const split = [];
-    for (let off = 0; off < message.length; off += 7) {
-      const part = message.subarray(off, off + 7);
-      split.push(Buffer.from([22, 3, 3, 0, part.length]), part);
-    }
-    t.match(parseServerHello(Buffer.concat(split)), { status: 'ok', version, suite: parsed.suite }, `${max}: reassembled across records`);
+    const split = writeRecords(CONTENT_TYPE.handshake, 0x0303, message, { maxFragment: 7 });
+    t.match(serverHello(split), { status: 'ok', version, suite: parsed.suite }, `${max}: reassembled across records`);
   }
-  t.same(parseServerHello(Buffer.from([21, 3, 3, 0, 2, 2, 70])), { status: 'alert', level: 2, description: 70 }, 'an alert');
-  t.match(parseServerHello(Buffer.from('500 5.5.1 what?\r\n')), { status: 'invalid' }, 'not TLS');
-  t.match(parseServerHello(Buffer.from([22, 3, 3, 0, 4, 11, 0, 0, 0])), { status: 'invalid', reason: /Certificate, not a ServerHello/ });
+  t.same(serverHello(Buffer.from([21, 3, 3, 0, 2, 2, 70])), { status: 'alert', level: 2, description: 70 }, 'an alert');
+  t.match(serverHello(Buffer.from('500 5.5.1 what?\r\n')), { status: 'invalid' }, 'not TLS');
+  t.match(serverHello(Buffer.from([22, 3, 3, 0, 4, 11, 0, 0, 0])), { status: 'invalid', reason: /Certificate, not a ServerHello/ });
 });
 
 t.test('TlsWatch follows a real TLS 1.3 and 1.2 handshake through a relay', async (t) => {
@@ -113,7 +119,8 @@ t.test('neither reader throws on random or mutated input', async (t) => {
       const mutated = Buffer.from(flight);
       mutated[at % mutated.length] = value;
       for (const input of [Buffer.from(noise), mutated, mutated.subarray(0, at)]) {
-        parseServerHello(input);
+        serverHello(input);
+        parseServerFlight(input);
         const watch = new TlsWatch(() => undefined);
         watch.fromClient(input);
         watch.fromUpstream(input);

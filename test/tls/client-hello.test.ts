@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process';
 import { parseClientHello, type ClientHelloParse } from '../../src/tls/client-hello.js';
 import type { ClientHelloSummary } from '../../src/model/client-hello.js';
 import { decide } from '../../src/handshake/quirk-gate.js';
+import { buildClientHello, type HelloExtension } from '../../src/tls/client-hello-builder.js';
+import { CONTENT_TYPE, writeRecords } from '../../src/tls/record-layer.js';
+import { buildSslv2Hello } from '../../src/tls/sslv2-hello-builder.js';
 
 // --- Capturing real hellos: a raw listener on loopback and a real client that talks to it ---
 
@@ -95,70 +98,64 @@ function reason(buf: Buffer): string {
 
 const names = (h: ClientHelloSummary): string[] => h.ciphers.map((c) => c.name);
 
-// --- Building hellos by hand, for exact corruptions (RFC 8446 §4.1.2 layout) ---
+// --- Hellos from src/tls/client-hello-builder.ts; corruptions are byte edits of what it writes ---
 
+/** For extension bodies written by hand (the corruptions below). */
 const u16 = (n: number): Buffer => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
-const u24 = (n: number): Buffer => Buffer.from([(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
 const vec8 = (b: Buffer): Buffer => Buffer.concat([Buffer.from([b.length]), b]);
 const vec16 = (b: Buffer): Buffer => Buffer.concat([u16(b.length), b]);
 const u16s = (codes: readonly number[]): Buffer => Buffer.concat(codes.map(u16));
+
+/** An extension from the builder, or [code, body] written by hand. */
+type Ext = HelloExtension | readonly [number, Buffer];
 
 interface HelloSpec {
   readonly version?: number;
   readonly sessionId?: Buffer;
   readonly suites?: readonly number[];
   readonly compression?: readonly number[];
-  /** [type, body] pairs; omit for a hello without an extensions block. */
-  readonly extensions?: readonly (readonly [number, Buffer])[];
+  /** Omit for a hello without an extensions block. */
+  readonly extensions?: readonly Ext[];
   /** Raw bytes of the extensions block (inside its length prefix), instead of `extensions`. */
   readonly rawExtensions?: Buffer;
 }
 
+/** The handshake message with exactly the fields given: a fixed random, no GREASE, no padding. */
 function helloMessage(spec: HelloSpec): Buffer {
-  const parts = [
-    u16(spec.version ?? 0x0303),
-    Buffer.alloc(32, 0x5a),
-    vec8(spec.sessionId ?? Buffer.alloc(0)),
-    vec16(u16s(spec.suites ?? [0xc02f, 0x009c, 0x00ff])),
-    vec8(Buffer.from(spec.compression ?? [0])),
-  ];
-  if (spec.rawExtensions !== undefined) parts.push(vec16(spec.rawExtensions));
-  else if (spec.extensions !== undefined) {
-    parts.push(vec16(Buffer.concat(spec.extensions.map(([type, body]) => Buffer.concat([u16(type), vec16(body)])))));
-  }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([1]), u24(body.length), body]);
+  const extensions = spec.rawExtensions !== undefined ? [] : spec.extensions?.map((e): HelloExtension => ('type' in e ? e : { type: 'raw', code: e[0], body: e[1] }));
+  const message = buildClientHello({
+    legacyVersion: spec.version ?? 0x0303,
+    random: Buffer.alloc(32, 0x5a),
+    ...(spec.sessionId && { sessionId: spec.sessionId }),
+    suites: spec.suites ?? [0xc02f, 0x009c, 0x00ff],
+    ...(spec.compression && { compression: spec.compression }),
+    ...(extensions && { extensions }),
+    padding: 'none',
+  }).message;
+  if (spec.rawExtensions === undefined) return message;
+  // The empty block's 2 length bytes replaced by a block of any bytes, and the message length fixed.
+  const raw = Buffer.concat([message.subarray(0, message.length - 2), vec16(spec.rawExtensions)]);
+  raw.writeUIntBE(raw.length - 4, 1, 3);
+  return raw;
 }
 
 /** Wraps a handshake message in records of the given body sizes (the rest goes in a last record). */
-function records(message: Buffer, sizes: readonly number[] = [], recordVersion = 0x0301): Buffer {
-  const out: Buffer[] = [];
-  let off = 0;
-  for (const size of [...sizes, message.length]) {
-    if (off >= message.length) break;
-    const body = message.subarray(off, Math.min(off + size, message.length));
-    out.push(Buffer.from([22]), u16(recordVersion), u16(body.length), body);
-    off += body.length;
-  }
-  return Buffer.concat(out);
-}
+const records = (message: Buffer, sizes: readonly number[] = []): Buffer => writeRecords(CONTENT_TYPE.handshake, 0x0301, message, { split: sizes });
 
 const build = (spec: HelloSpec): Buffer => records(helloMessage(spec));
 
 const ext = {
-  sni: (name: string): readonly [number, Buffer] => [0x0000, vec16(Buffer.concat([Buffer.from([0]), vec16(Buffer.from(name))]))],
-  groups: (codes: readonly number[]): readonly [number, Buffer] => [0x000a, vec16(u16s(codes))],
-  pointFormats: (formats: readonly number[]): readonly [number, Buffer] => [0x000b, vec8(Buffer.from(formats))],
-  sigalgs: (codes: readonly number[]): readonly [number, Buffer] => [0x000d, vec16(u16s(codes))],
-  alpn: (protocols: readonly string[]): readonly [number, Buffer] => [
-    0x0010,
-    vec16(Buffer.concat(protocols.map((p) => vec8(Buffer.from(p, 'latin1'))))),
-  ],
-  versions: (codes: readonly number[]): readonly [number, Buffer] => [0x002b, vec8(u16s(codes))],
-  keyShare: (shares: readonly (readonly [number, number])[]): readonly [number, Buffer] => [
-    0x0033,
-    vec16(Buffer.concat(shares.map(([group, size]) => Buffer.concat([u16(group), vec16(Buffer.alloc(size, 7))])))),
-  ],
+  sni: (host: string): HelloExtension => ({ type: 'server_name', host }),
+  groups: (groups: readonly number[]): HelloExtension => ({ type: 'supported_groups', groups }),
+  pointFormats: (formats: readonly number[]): HelloExtension => ({ type: 'ec_point_formats', formats }),
+  sigalgs: (schemes: readonly number[]): HelloExtension => ({ type: 'signature_algorithms', schemes }),
+  alpn: (protocols: readonly string[]): HelloExtension => ({ type: 'alpn', protocols }),
+  versions: (versions: readonly number[]): HelloExtension => ({ type: 'supported_versions', versions }),
+  /** Shares of the given sizes, filled with 7s (the parser reads only their groups). */
+  keyShare: (shares: readonly (readonly [number, number])[]): HelloExtension => ({
+    type: 'key_share',
+    shares: shares.map(([group, size]) => ({ group, publicKey: Buffer.alloc(size, 7) })),
+  }),
 };
 
 // --- Real hellos ---
@@ -441,26 +438,19 @@ t.test('a session id of 32 bytes is fine', async (t) => {
 
 // --- SSLv2-compatible hello (RFC 5246 E.2) ---
 
+/** An SSLv2-compatible hello from the builder; `type` and `extra` are corruptions written over its bytes. */
 function sslv2Hello(opts: { version?: number; specs?: readonly number[]; sessionId?: number; challenge?: number; type?: number; extra?: number } = {}): Buffer {
-  const specs = Buffer.concat(
-    (opts.specs ?? [0x010080, 0x000004, 0x000005, 0x00000a, 0x0700c0, 0x0a0a0a, 0x000a0a, 0x080080]).map((k) =>
-      Buffer.from([(k >> 16) & 0xff, (k >> 8) & 0xff, k & 0xff]),
-    ),
-  );
-  const sid = opts.sessionId ?? 0;
-  const challenge = opts.challenge ?? 16;
-  const body = Buffer.concat([
-    Buffer.from([opts.type ?? 1]),
-    u16(opts.version ?? 0x0301),
-    u16(specs.length),
-    u16(sid),
-    u16(challenge),
-    specs,
-    Buffer.alloc(sid, 2),
-    Buffer.alloc(challenge, 3),
-    Buffer.alloc(opts.extra ?? 0),
-  ]);
-  return Buffer.concat([Buffer.from([0x80 | (body.length >> 8), body.length & 0xff]), body]);
+  const built = buildSslv2Hello({
+    ...(opts.version !== undefined && { version: opts.version }),
+    specs: opts.specs ?? [0x010080, 0x000004, 0x000005, 0x00000a, 0x0700c0, 0x0a0a0a, 0x000a0a, 0x080080],
+    sessionId: Buffer.alloc(opts.sessionId ?? 0, 2),
+    challenge: Buffer.alloc(opts.challenge ?? 16, 3),
+  });
+  if (opts.type !== undefined) built[2] = opts.type;
+  if (!opts.extra) return built;
+  const longer = Buffer.concat([built, Buffer.alloc(opts.extra)]);
+  longer.writeUInt16BE(0x8000 | (longer.length - 2), 0);
+  return longer;
 }
 
 t.test('SSLv2-compatible ClientHello', async (t) => {
@@ -598,7 +588,7 @@ t.test('body corruptions', async (t) => {
 });
 
 t.test('extension content corruptions', async (t) => {
-  const cases: [readonly [number, Buffer], string][] = [
+  const cases: [Ext, string][] = [
     [[0x0000, Buffer.alloc(0)], 'the server_name extension ends inside server_name_list length (0 of 2 bytes)'],
     [[0x0000, vec16(Buffer.alloc(0))], 'server_name_list is empty'],
     [[0x0000, Buffer.concat([vec16(Buffer.alloc(0)), Buffer.from([0])])], '1 byte after server_name_list in the server_name extension'],
@@ -676,7 +666,7 @@ t.test('100,000 random and mutated buffers never throw', async (t) => {
     if (kind === 5) {
       // Bad extensions: known types with random bodies, some sent twice, some with GREASE types.
       const types = [0x0000, 0x000a, 0x000b, 0x000d, 0x0010, 0x002b, 0x0033, 0xff01, 0x0a0a, int(0x10000)];
-      const exts: (readonly [number, Buffer])[] = [];
+      const exts: Ext[] = [];
       for (let e = int(5); e >= 0; e -= 1) exts.push([types[int(types.length)]!, Buffer.from(Array.from({ length: int(12) }, () => (rand() < 0.3 ? 0 : int(256))))]);
       buf = build({ extensions: exts, suites: Array.from({ length: 1 + int(4) }, () => int(0x10000)) });
     } else if (kind === 0) {
