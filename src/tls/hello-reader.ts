@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ClientHelloSummary } from '../model/client-hello.js';
-import { parseClientHello } from './client-hello.js';
+import { ClientHelloReader } from './client-hello.js';
 
 export type HelloOutcome = 'hello' | 'invalid' | 'closed' | 'timeout' | 'too-large';
 
@@ -43,6 +43,7 @@ export function readClientHello(socket: Socket, opts: ReadHelloOptions): Promise
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    const parser = new ClientHelloReader();
     let total = 0;
     let settled = false;
 
@@ -65,7 +66,7 @@ export function readClientHello(socket: Socket, opts: ReadHelloOptions): Promise
       while (!settled && (chunk = socket.read() as Buffer | null) !== null) {
         chunks.push(chunk);
         total += chunk.length;
-        const parsed = parseClientHello(Buffer.concat(chunks, total));
+        const parsed = parser.push(chunk);
         if (parsed.status === 'ok') {
           finish({ outcome: 'hello', hello: parsed.hello, handshake: parsed.handshake });
         } else if (parsed.status === 'invalid') {
