@@ -12,6 +12,7 @@ import { ByteQueue } from './byte-queue.js';
 import { byteCount, Cursor, DecodeError, invalidOnDecodeError, readExtensions } from './tls-cursor.js';
 import { fingerprints } from './fingerprint.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler } from './handshake-messages.js';
+import { HelloShapeCache, helloShape } from './hello-shape-cache.js';
 import { knownClient } from './known-clients.js';
 import { CONTENT_TYPE, RecordReader } from './record-layer.js';
 import {
@@ -109,7 +110,7 @@ export class ClientHelloReader {
       if (message.status === 'incomplete') continue;
       if (messages.buffered > 0) throw new DecodeError(`${byteCount(messages.buffered)} follow the ClientHello in its last record`);
       const handshake = message.message.bytes;
-      return { status: 'ok', hello: parseHelloBody(handshake, tls.recordVersion), consumed: records.consumed, handshake };
+      return { status: 'ok', hello: summarize(handshake, tls.recordVersion), consumed: records.consumed, handshake };
     }
   }
 }
@@ -149,6 +150,20 @@ interface Extensions {
   alpn?: string[];
   supportedVersions?: number[];
   keyShares?: number[];
+}
+
+const shapes = new HelloShapeCache();
+
+/** The summary of a hello: from the shape cache when this client's hello was seen before, else parsed. */
+function summarize(handshake: Buffer, recordVersion: number): ClientHelloSummary {
+  const shape = helloShape(handshake, recordVersion);
+  if (shape !== undefined) {
+    const known = shapes.get(shape, handshake.subarray(6, 38).toString('hex'));
+    if (known) return known;
+  }
+  const summary = parseHelloBody(handshake, recordVersion);
+  if (shape !== undefined) shapes.set(shape, summary);
+  return summary;
 }
 
 function parseHelloBody(handshake: Buffer, recordVersion: number): ClientHelloSummary {
