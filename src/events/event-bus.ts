@@ -9,6 +9,8 @@ type Listener = (event: LabEvent) => void;
  */
 export class EventBus {
   readonly #listeners = new Set<Listener>();
+  /** Listeners of one type only, by type: an event costs nothing to those of other types. */
+  readonly #byType = new Map<LabEventType, Set<Listener>>();
   /** A warning about a failed listener is being delivered: a second failure is not reported again. */
   #warning = false;
 
@@ -19,6 +21,16 @@ export class EventBus {
         listener(event);
       } catch (err) {
         failed ??= { listener, err };
+      }
+    }
+    const typed = this.#byType.get(event.type);
+    if (typed) {
+      for (const listener of typed) {
+        try {
+          listener(event);
+        } catch (err) {
+          failed ??= { listener, err };
+        }
       }
     }
     if (failed && !this.#warning) this.#warn(event, failed.listener, failed.err);
@@ -32,9 +44,12 @@ export class EventBus {
 
   /** Subscribe to one event type; returns the unsubscribe. */
   on<T extends LabEventType>(type: T, listener: (event: LabEventOf<T>) => void): () => void {
-    return this.subscribe((event) => {
-      if (event.type === type) listener(event as LabEventOf<T>);
-    });
+    // Called only with events of `type` (see emit).
+    const typed = listener as Listener;
+    let set = this.#byType.get(type);
+    if (!set) this.#byType.set(type, (set = new Set()));
+    set.add(typed);
+    return () => set.delete(typed);
   }
 
   #warn(event: LabEvent, failedListener: Listener, err: unknown): void {
@@ -47,7 +62,7 @@ export class EventBus {
         ...('peer' in event && event.peer ? { peer: event.peer } : {}),
         ...('session' in event && event.session ? { session: event.session } : {}),
       };
-      for (const listener of this.#listeners) {
+      for (const listener of [...this.#listeners, ...(this.#byType.get('lab-warning') ?? [])]) {
         if (listener === failedListener) continue;
         try {
           listener(warning);

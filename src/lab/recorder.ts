@@ -13,7 +13,10 @@ export class Recorder {
 
   constructor(bus: EventBus, file: string) {
     this.#fd = openSync(file, 'a', 0o644);
-    this.#unsubscribe = bus.on('record', ({ record }) => {
+    // A catch-all subscriber made before any front end's: it runs first for every record.
+    this.#unsubscribe = bus.subscribe((e) => {
+      if (e.type !== 'record') return;
+      const record = e.record;
       try {
         writeSync(this.#fd, `${JSON.stringify(record)}\n`);
       } catch (err) {
