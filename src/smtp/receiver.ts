@@ -18,7 +18,7 @@ import { SessionFaults } from '../profiles/session-faults.js';
 import { receivedHeader } from '../record/received-header.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { personality as findPersonality, type SmtpPersonality } from './personality.js';
-import { abandonUpgrade, beginUpgrade, finishUpgrade, greetAfter, markSecure, onStartTls, type SMTPConnection, SmtpEngine } from './smtp-server-adapter.js';
+import { abandonUpgrade, beginUpgrade, finishUpgrade, greetAfter, markSecure, onStartTls, readyWithoutGreeting, type SMTPConnection, SmtpEngine } from './smtp-server-adapter.js';
 
 export interface SmtpReceiverOptions {
   /** Peer name in records and events. */
@@ -151,6 +151,10 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       },
       onRcptTo: (_address, _session, cb) => cb(),
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
+      // At once, not on the next turn (smtp-server's defaults): the session is ready before the first
+      // command it may already hold is parsed, and no turn of the event loop is spent per connection.
+      onConnect: (_session, cb) => cb(),
+      onSecure: (_socket, _session, cb) => cb(),
     });
     return { tls: serverTls, policy, personality, engine };
   }
@@ -173,7 +177,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
     });
     this.#listen(state);
-    if (tlsMode === 'explicit') this.#hook(raw, state);
+    if (tlsMode === 'explicit') this.#serve(raw, state);
     else void this.#implicit(state);
     return {
       ended,
@@ -191,11 +195,43 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     state.raw.once('close', () => this.#end(state));
   }
 
-  /** SMTPS: the handshake first, then the TLS socket goes to the engine. */
+  /** SMTPS: the handshake first, then the session is served over the TLS socket. */
   async #implicit(state: SessionState): Promise<void> {
     const socket = await this.#handshake(state);
     if (!socket || socket.destroyed) return;
-    this.#hook(socket, state);
+    this.#serve(socket, state);
+  }
+
+  /**
+   * Greets the client, and hands the socket to the SMTP engine when the client first speaks. Many
+   * connections to an MTA never say a word (scanners, load balancer checks, a client that gives up
+   * after the handshake): those cost no smtp-server connection. With a greeting delay (the pregreet
+   * test) the engine takes the socket at once, since it is the one that catches early talkers.
+   */
+  #serve(socket: net.Socket, state: SessionState): void {
+    if ((this.#o.greetingDelayMs ?? 0) > 0) {
+      this.#hook(socket, state, false);
+      return;
+    }
+    const p = state.settings.personality;
+    const greeting = `220 ${p.greeting(this.#hostname, new Date())}`;
+    state.greeted = true;
+    state.events.emit({ type: 'line', dir: 'S', line: greeting });
+    socket.write(`${greeting}\r\n`);
+    const idleMs = this.#o.idleTimeoutMs ?? 60000;
+    const attach = (): void => {
+      socket.off('readable', attach);
+      socket.off('timeout', idle);
+      socket.setTimeout(0);
+      if (!socket.destroyed) this.#hook(socket, state, true);
+    };
+    // A client silent for the idle time gets the engine's own timeout reply (421, then the close).
+    const idle = (): void => {
+      attach();
+      socket.emit('timeout');
+    };
+    socket.on('readable', attach);
+    socket.setTimeout(idleMs, idle);
   }
 
   /** One TLS attempt through the server handshake path; the TLS socket, or undefined when it failed. */
@@ -219,8 +255,11 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     return attempt;
   }
 
-  /** Hands a socket to the session's SMTP engine and wires the connection it makes to the session. */
-  #hook(socket: net.Socket, state: SessionState): void {
+  /**
+   * Hands a socket to the session's SMTP engine and wires the connection it makes to the session;
+   * `greeted`: the 220 is out already (the engine must not send another).
+   */
+  #hook(socket: net.Socket, state: SessionState, greeted: boolean): void {
     let conn: SMTPConnection;
     try {
       conn = state.settings.engine.attach(socket, state.id);
@@ -235,7 +274,8 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     }
     state.conn = conn;
     if (state.secure) markSecure(conn, state.secure);
-    greetAfter(conn, this.#o.greetingDelayMs ?? 0);
+    if (greeted) readyWithoutGreeting(conn);
+    else greetAfter(conn, this.#o.greetingDelayMs ?? 0);
     const originalSend = conn.send.bind(conn);
     conn.send = (code, data, context) => originalSend(code, this.#rewrite(state, code, data), context);
     conn.on('error', (err: NodeJS.ErrnoException) => this.#socketError(state, err));

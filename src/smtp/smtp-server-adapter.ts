@@ -20,6 +20,7 @@ export type { SMTPConnection };
 export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
   'SMTPServer.connections': 'finding the connection SMTPServer.connect() made for a socket',
   'SMTPConnection.connectionReady': 'greeting at once (or after a configured delay) instead of the fixed 100 ms',
+  'SMTPConnection._sendGreeting': 'a session greeted by mxlab before the engine took the socket is not greeted twice',
   'SMTPConnection.send': 'personality wording of the greeting and EHLO reply; the 454 of refuse-STARTTLS',
   'SMTPConnection.handler_STARTTLS': 'owning STARTTLS: the handshake goes through mxlab\'s server handshake path',
   'SMTPConnection._socket': 'the socket the connection reads and writes (raw, then TLS)',
@@ -38,7 +39,7 @@ export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
 };
 
 type ConnectionMember = keyof SMTPConnection;
-const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', 'send', 'handler_STARTTLS', '_createParser', '_onCloseEvent', '_onClose', '_onError', '_armTimeout', '_resetSession'];
+const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', '_sendGreeting', 'send', 'handler_STARTTLS', '_createParser', '_onCloseEvent', '_onClose', '_onError', '_armTimeout', '_resetSession'];
 const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_upgrading', 'secure', 'tlsOptions', 'hostNameAppearsAs', 'openingCommand'];
 
 /** The internals a live connection lacks, by name (empty when all are there). */
@@ -114,6 +115,12 @@ export function greetAfter(conn: SMTPConnection, delayMs: number): void {
   };
   if (delayMs <= 0) conn.connectionReady();
   else setTimeout(() => conn.connectionReady(), delayMs).unref();
+}
+
+/** The greeting went out before the engine took the socket: the session is ready, and says nothing more. */
+export function readyWithoutGreeting(conn: SMTPConnection): void {
+  conn._sendGreeting = () => undefined;
+  conn.connectionReady();
 }
 
 /** Marks a connection handed over already in TLS (SMTPS) as secure, as smtp-server's own implicit TLS would. */

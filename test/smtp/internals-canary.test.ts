@@ -38,7 +38,7 @@ t.test('smtp-server: a missing internal is named, never a silent return', async 
   const method = (): void => undefined;
   const complete: Record<string, unknown> = {
     _socket: null, _parser: false, _upgrading: false, secure: false, tlsOptions: false, hostNameAppearsAs: false, openingCommand: false,
-    send: method, connectionReady: method, handler_STARTTLS: method, _createParser: method, _onCloseEvent: method, _onClose: method, _onError: method, _armTimeout: method, _resetSession: method,
+    send: method, connectionReady: method, _sendGreeting: method, handler_STARTTLS: method, _createParser: method, _onCloseEvent: method, _onClose: method, _onError: method, _armTimeout: method, _resetSession: method,
   };
   t.same(missingInternals(engine.server, complete), [], 'a connection with every member lacks nothing');
   for (const member of Object.keys(complete)) {
