@@ -220,17 +220,23 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     socket.write(`${greeting}\r\n`);
     const idleMs = this.#o.idleTimeoutMs ?? 60000;
     const attach = (): void => {
-      socket.off('readable', attach);
+      socket.off('readable', onReadable);
       socket.off('timeout', idle);
       socket.setTimeout(0);
       if (!socket.destroyed) this.#hook(socket, state, true);
+    };
+    // 'readable' also comes at the end of the stream: a client that leaves without a word needs no engine.
+    const onReadable = (): void => {
+      if (socket.readableLength > 0) attach();
+      // Take the end of the stream, so the socket ends its side and closes.
+      else socket.read();
     };
     // A client silent for the idle time gets the engine's own timeout reply (421, then the close).
     const idle = (): void => {
       attach();
       socket.emit('timeout');
     };
-    socket.on('readable', attach);
+    socket.on('readable', onReadable);
     socket.setTimeout(idleMs, idle);
   }
 

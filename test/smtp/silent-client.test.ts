@@ -38,3 +38,19 @@ t.test('the first command after a pause is answered by the engine', async (t) =>
     await c.quit();
   }
 });
+
+t.test('greeted, then the client closes without a word: the session ends at once', async (t) => {
+  const lab = await startTestLab(t, [{ name: 'rx', profile: 'modern', smtp: [0], smtps: [0] }]);
+  for (const mode of ['explicit', 'implicit'] as const) {
+    const port = portOf(lab, 'rx', mode);
+    const c = mode === 'explicit' ? await RawSmtp.connect(port) : await RawSmtp.connectTls(port);
+    await c.reply();
+    const started = Date.now();
+    c.socket.end();
+    await c.waitClosed(2000);
+    const r = await lab.waitForRecord((x) => x.peer === 'rx' && x.tlsMode === mode, 2000);
+    t.ok(Date.now() - started < 1000, `${mode}: the server closed its side too, at once`);
+    t.equal(r.result, mode === 'explicit' ? 'plaintext' : 'tls', `${mode}: ${r.result}`);
+    t.notOk(r.error, `${mode}: no error (${r.error?.message ?? ''})`);
+  }
+});
