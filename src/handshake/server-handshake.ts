@@ -88,9 +88,11 @@ export async function serverHandshake(raw: net.Socket, o: ServerHandshakeOptions
   if (raw.destroyed) return fail({ code: 'ECONNRESET', message: `${who() === 'client' ? 'client closed the connection' : who()} before the TLS handshake` }, invalid, hello);
   const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: o.tls.context, requestCert: false });
   o.keylog?.attach(secure);
-  const outcome = await new Promise<{ ok: true } | { ok: false; err: NodeJS.ErrnoException & { reason?: string } }>((resolve) => {
-    const timer = setTimeout(() => settle({ ok: false, err: Object.assign(new Error(`TLS handshake not finished within ${timeoutMs} ms`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }) }), timeoutMs);
-    const settle = (r: { ok: true } | { ok: false; err: NodeJS.ErrnoException & { reason?: string } }): void => {
+  // Failures are described with plain objects: an Error would capture a stack on every vanished client.
+  type Failure = { readonly code?: string; readonly message: string; readonly reason?: string };
+  const outcome = await new Promise<{ ok: true } | { ok: false; err: Failure }>((resolve) => {
+    const timer = setTimeout(() => settle({ ok: false, err: { code: 'ERR_TLS_HANDSHAKE_TIMEOUT', message: `TLS handshake not finished within ${timeoutMs} ms` } }), timeoutMs);
+    const settle = (r: { ok: true } | { ok: false; err: Failure }): void => {
       clearTimeout(timer);
       secure.off('secure', onSecure);
       secure.off('error', onError);
@@ -98,11 +100,11 @@ export async function serverHandshake(raw: net.Socket, o: ServerHandshakeOptions
       resolve(r);
     };
     const onSecure = (): void => settle({ ok: true });
-    const onError = (err: NodeJS.ErrnoException): void => settle({ ok: false, err });
+    const onError = (err: NodeJS.ErrnoException & { reason?: string }): void => settle({ ok: false, err: { ...(err.code ? { code: err.code } : {}), message: err.message, ...(err.reason ? { reason: err.reason } : {}) } });
     // Node reports no error on the server side when the client leaves after its ClientHello.
     const onClose = (): void => {
       const closer = o.closedBy?.();
-      settle({ ok: false, err: Object.assign(new Error(closer ? `${closer} during the TLS handshake (after the client's ClientHello)` : 'client closed the connection during the TLS handshake (after its ClientHello)'), { code: 'ECONNRESET' }) });
+      settle({ ok: false, err: { code: 'ECONNRESET', message: closer ? `${closer} during the TLS handshake (after the client's ClientHello)` : 'client closed the connection during the TLS handshake (after its ClientHello)' } });
     };
     secure.once('secure', onSecure);
     secure.on('error', onError);
