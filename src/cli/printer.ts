@@ -3,6 +3,7 @@ import type { LabEventOf } from '../events/events.js';
 import { esaLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';
+import { recordJson } from '../record/record-json.js';
 import { tableHeader, tableRow } from '../record/render-table.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
@@ -38,7 +39,7 @@ export function printSessions(bus: EventBus, format: Format, write: (s: string) 
         write(tableRow(record) + '\n');
         break;
       case 'jsonl':
-        write(JSON.stringify(record) + '\n');
+        write(recordJson(record) + '\n');
         break;
       case 'exchange':
         write(exchangeLog(record).join('\n') + '\n');

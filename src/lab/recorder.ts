@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { EventBus } from '../events/event-bus.js';
+import { recordJson } from '../record/record-json.js';
 
 /**
  * Appends every session record to sessions.jsonl the moment it is built, before any other subscriber
@@ -18,7 +19,7 @@ export class Recorder {
       if (e.type !== 'record') return;
       const record = e.record;
       try {
-        writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+        writeSync(this.#fd, `${recordJson(record)}\n`);
       } catch (err) {
         if (this.#failed) return;
         this.#failed = true;

@@ -61,23 +61,49 @@ export function helloShape(handshake: Buffer, recordVersion: number): string | u
   return `${recordVersion}:${b.toString('latin1')}`;
 }
 
+interface Shape {
+  /** The summary without its random. */
+  readonly summary: ClientHelloSummary;
+  /** Its JSON without the closing brace, made the first time a record holding it is written. */
+  json?: string;
+}
+
+/** The shape each summary handed out belongs to: its JSON is made once per shape, not once per record. */
+const shapeOf = new WeakMap<ClientHelloSummary, Shape>();
+
 /** Summaries by shape, without their random; the oldest shape goes first when it is full. */
 export class HelloShapeCache {
-  readonly #shapes = new Map<string, ClientHelloSummary>();
+  readonly #shapes = new Map<string, Shape>();
 
   get(shape: string, random: string | undefined): ClientHelloSummary | undefined {
     const known = this.#shapes.get(shape);
     if (!known) return undefined;
-    return random === undefined ? known : { ...known, random };
+    const summary = random === undefined ? known.summary : { ...known.summary, random };
+    shapeOf.set(summary, known);
+    return summary;
   }
 
   set(shape: string, summary: ClientHelloSummary): void {
     if (this.#shapes.size >= MAX_SHAPES) this.#shapes.delete(this.#shapes.keys().next().value!);
     const { random: _random, ...withoutRandom } = summary;
-    this.#shapes.set(shape, withoutRandom);
+    const entry: Shape = { summary: withoutRandom };
+    this.#shapes.set(shape, entry);
+    shapeOf.set(summary, entry);
   }
 
   get size(): number {
     return this.#shapes.size;
   }
+}
+
+/**
+ * `JSON.stringify(summary)`, from the shape's JSON made once when the summary came from the cache (the
+ * key order differs: `random` comes last). A record's ClientHello is most of its bytes.
+ */
+export function helloJson(summary: ClientHelloSummary): string {
+  const shape = shapeOf.get(summary);
+  if (!shape) return JSON.stringify(summary);
+  shape.json ??= JSON.stringify(shape.summary).slice(0, -1);
+  const random = summary.random === undefined ? '' : `${shape.json.length > 1 ? ',' : ''}"random":${JSON.stringify(summary.random)}`;
+  return `${shape.json}${random}}`;
 }
