@@ -119,18 +119,15 @@ export class SmtpReceiver extends ServerPeer<Settings> {
 
   #makeSettings(serverTls: ServerTls, policy: ServerPolicy, personality: SmtpPersonality): Settings {
     const quirks = serverTls.profile.quirks ?? {};
-    const log = (entry: { tnx?: string; cid?: string }, marker: string, line: unknown): void => {
+    const log = (entry: { tnx?: string; cid?: string }, marker: unknown, line: unknown): void => {
       const state = entry.cid ? this.#sessions.get(entry.cid) : undefined;
       if (!state || typeof line !== 'string') return;
       if (marker === 'C:' && entry.tnx === 'command') this.#clientLine(state, line);
       if (marker === 'S:' && entry.tnx === 'send') this.#serverLines(state, line);
     };
-    const quiet = (): undefined => undefined;
     const engine = new SmtpEngine({
       name: this.#hostname,
       banner: 'mxlab',
-      // smtp-server logs every command before its handler runs and every reply as written: the transcript's source.
-      logger: { debug: log, info: quiet, warn: quiet, error: quiet, trace: quiet, fatal: quiet, level: quiet },
       // No DNS: the lab never sends traffic beyond loopback, and a reverse lookup delays the banner.
       disableReverseLookup: true,
       authOptional: true,
@@ -155,7 +152,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       // command it may already hold is parsed, and no turn of the event loop is spent per connection.
       onConnect: (_session, cb) => cb(),
       onSecure: (_socket, _session, cb) => cb(),
-    });
+    }, log);
     return { tls: serverTls, policy, personality, engine };
   }
 

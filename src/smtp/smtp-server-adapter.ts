@@ -19,6 +19,7 @@ export type { SMTPConnection };
 /** The members of smtp-server 3.21 that mxlab reaches, and why. */
 export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
   'SMTPServer.connections': 'finding the connection SMTPServer.connect() made for a socket',
+  'SMTPServer.logger': 'the transcript: every command before its handler runs, every reply as written',
   'SMTPConnection.connectionReady': 'greeting at once (or after a configured delay) instead of the fixed 100 ms',
   'SMTPConnection._sendGreeting': 'a session greeted by mxlab before the engine took the socket is not greeted twice',
   'SMTPConnection.send': 'personality wording of the greeting and EHLO reply; the 454 of refuse-STARTTLS',
@@ -46,6 +47,7 @@ const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_
 export function missingInternals(server: SMTPServer, conn: object | undefined): string[] {
   const missing: string[] = [];
   if (!(server.connections instanceof Set)) missing.push('SMTPServer.connections');
+  if (typeof server.logger?.debug !== 'function') missing.push('SMTPServer.logger');
   if (!conn) return [...missing, 'SMTPServer.connect() adding its connection to SMTPServer.connections'];
   for (const m of CONNECTION_METHODS) if (typeof Reflect.get(conn, m) !== 'function') missing.push(`SMTPConnection.${String(m)}`);
   for (const m of CONNECTION_FIELDS) if (!(m in conn)) missing.push(`SMTPConnection.${String(m)}`);
@@ -76,12 +78,20 @@ export class SmtpEngine {
   readonly #connections = new LastAddedSet<SMTPConnection>();
   #checked = false;
 
-  constructor(options: SMTPServerOptions) {
+  /**
+   * `transcript` gets smtp-server's debug log calls: every command line before its handler runs
+   * (`{tnx: 'command', cid}, 'C:', line`) and every reply as written (`{tnx: 'send', cid}, 'S:', payload`).
+   */
+  constructor(options: Omit<SMTPServerOptions, 'logger'>, transcript?: (entry: { tnx?: string; cid?: string }, marker: unknown, line: unknown) => void) {
     // secured: TLS is terminated outside smtp-server (by mxlab), so it neither handshakes nor warns
     // about its built-in certificate; STARTTLS is answered by the handler installed in attach().
-    this.server = new SMTPServer({ ...options, secured: true });
+    this.server = new SMTPServer({ ...options, secured: true, logger: false });
     this.server.on('error', () => undefined);
     this.server.connections = this.#connections;
+    // smtp-server's own logger wraps every call (an object copy per line); the transcript needs none of it.
+    const quiet = (): void => undefined;
+    const debug = transcript ? (data?: unknown, marker?: unknown, line?: unknown): void => transcript(typeof data === 'object' && data !== null ? data : {}, marker, line) : quiet;
+    this.server.logger = { trace: quiet, debug, info: quiet, warn: quiet, error: quiet, fatal: quiet };
   }
 
   /**

@@ -10,7 +10,7 @@ import { missingInternals, SMTP_SERVER_INTERNALS, SmtpEngine } from '../../src/s
  */
 
 t.test('smtp-server: every internal mxlab uses is still there', async (t) => {
-  const engine = new SmtpEngine({ logger: false, disableReverseLookup: true });
+  const engine = new SmtpEngine({ disableReverseLookup: true });
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -26,6 +26,7 @@ t.test('smtp-server: every internal mxlab uses is still there', async (t) => {
   t.equal(conn.id, 'canary-1', 'the connection carries mxlab\'s session id');
   const missing = missingInternals(engine.server, conn);
   t.same(missing, [], `smtp-server lacks: ${missing.join(', ') || 'nothing'}`);
+  t.equal(typeof engine.server.logger.debug, 'function', 'SMTPServer.logger is replaceable');
   for (const name of Object.keys(SMTP_SERVER_INTERNALS)) {
     const [owner, member] = name.split('.') as [string, string];
     const target: object = owner === 'SMTPServer' ? engine.server : conn;
@@ -34,7 +35,7 @@ t.test('smtp-server: every internal mxlab uses is still there', async (t) => {
 });
 
 t.test('smtp-server: a missing internal is named, never a silent return', async (t) => {
-  const engine = new SmtpEngine({ logger: false });
+  const engine = new SmtpEngine({});
   const method = (): void => undefined;
   const complete: Record<string, unknown> = {
     _socket: null, _parser: false, _upgrading: false, secure: false, tlsOptions: false, hostNameAppearsAs: false, openingCommand: false,
