@@ -89,7 +89,7 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
     events.emit({
       type: 'session-start', role: 'server', protocol: this.protocol, tlsMode: endpoint.tlsMode,
       profile: settings.tls.profile.name, policy: endpoint.tlsMode === 'implicit' ? 'implicit' : settings.policy,
-      local: { address: raw.localAddress ?? '', port: raw.localPort ?? 0 },
+      local: this.localEnd(raw, endpoint),
       remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
     });
     raw.on('error', (err: NodeJS.ErrnoException) => conn.socketError(err));

@@ -126,6 +126,15 @@ export abstract class ListeningPeer implements Peer {
     this.bus.emit({ type: 'peer-stopped', at: Date.now(), peer: this.name });
   }
 
+  /**
+   * A connection's local end: the endpoint's own address and port when it listens on one address (no
+   * system call per connection), the socket's when it listens on all of them.
+   */
+  protected localEnd(raw: net.Socket, endpoint: Endpoint): { address: string; port: number } {
+    if (endpoint.address !== '0.0.0.0' && endpoint.address !== '::') return { address: endpoint.address, port: endpoint.port };
+    return { address: raw.localAddress ?? '', port: raw.localPort ?? 0 };
+  }
+
   /** Emits peer-changed around a settings change the subclass makes in `apply`. */
   protected changed(before: PeerSettingsView): void {
     this.bus.emit({ type: 'peer-changed', at: Date.now(), peer: this.name, before, after: this.settings });

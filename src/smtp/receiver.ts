@@ -170,7 +170,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     events.emit({
       type: 'session-start', role: 'server', protocol: 'smtp', tlsMode,
       profile: settings.tls.profile.name, policy: tlsMode === 'implicit' ? 'implicit' : settings.policy,
-      local: { address: raw.localAddress ?? '', port: raw.localPort ?? 0 },
+      local: this.localEnd(raw, endpoint),
       remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
     });
     this.#listen(state);

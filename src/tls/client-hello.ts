@@ -76,6 +76,8 @@ export class ClientHelloReader {
   #step(chunk: Buffer): ClientHelloParse {
     if (this.#tls === undefined && this.#sslv2 === undefined) {
       if (chunk.length === 0) return INCOMPLETE;
+      const whole = wholeHelloRecord(chunk);
+      if (whole) return { status: 'ok', hello: summarize(whole, chunk.readUInt16BE(1)), consumed: chunk.length, handshake: whole };
       // SSLv2 record header: 2 bytes with the high bit set (SSL 2.0 draft §1.2; RFC 5246 E.2).
       if ((chunk[0]! & 0x80) !== 0) {
         this.#sslv2 = new ByteQueue();
@@ -113,6 +115,19 @@ export class ClientHelloReader {
       return { status: 'ok', hello: summarize(handshake, tls.recordVersion), consumed: records.consumed, handshake };
     }
   }
+}
+
+/**
+ * The usual case, read without the record reader: the first chunk is exactly one handshake record
+ * (version 3.x, at most 2^14 bytes) holding exactly one ClientHello. Anything else takes the general
+ * path, which gives the precise reason when something is wrong.
+ */
+function wholeHelloRecord(chunk: Buffer): Buffer | undefined {
+  if (chunk.length < 9 || chunk[0] !== HANDSHAKE || chunk[1] !== 3 || chunk[5] !== CLIENT_HELLO) return undefined;
+  const length = chunk.readUInt16BE(3);
+  if (length === 0 || length > 16384 || length + 5 !== chunk.length) return undefined;
+  if (4 + chunk.readUIntBE(6, 3) !== length) return undefined;
+  return chunk.subarray(5);
 }
 
 function checkHandshakeType(type: number | undefined): void {
