@@ -3,7 +3,7 @@ import type { EventBus } from './event-bus.js';
 import type { LabEvent, LabEventOf } from './events.js';
 
 export interface BacklogLimits {
-  /** Most recent session records kept (older ones are in sessions.jsonl). @default 2000 */
+  /** Most recent session records kept (older ones are in sessions.jsonl). @default 500 */
   readonly records?: number;
   /** Most recent peer events and warnings kept. @default 2000 */
   readonly peerEvents?: number;
@@ -67,7 +67,7 @@ export class EventBacklog {
 
   constructor(bus: EventBus, limits: BacklogLimits = {}) {
     this.#peerEvents = new Ring(limits.peerEvents ?? 2000);
-    this.#records = new Ring(limits.records ?? 2000);
+    this.#records = new Ring(limits.records ?? 500);
     this.#perSession = limits.perSession ?? 2000;
     this.#unsubscribe = bus.subscribe((e) => this.#keep(e));
   }

@@ -25,8 +25,8 @@ export interface TlsSummary {
 export class ServerTls {
   readonly profile: Profile;
   readonly context: tls.SecureContext;
-  /** The served chain, leaf first. */
-  readonly chain: CertificateSummary[];
+  /** The served chain, leaf first (frozen: every session's record shares it). */
+  readonly chain: readonly CertificateSummary[];
   /** The served chain as PEM (the quirk gate sends it in an imitated ServerHello flight). */
   readonly certPem: string;
   readonly #leafRsaBits?: number;
@@ -36,7 +36,7 @@ export class ServerTls {
     this.profile = profile;
     this.certPem = material.cert;
     this.context = tls.createSecureContext(compileProfile(profile, material));
-    this.chain = describeChain(material.cert);
+    this.chain = Object.freeze(describeChain(material.cert));
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
     if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
   }

@@ -87,11 +87,11 @@ export class RecordBuilder implements SessionSink {
     if (e.type === 'record' || !('session' in e) || e.session === undefined) return;
     const d = this.#drafts.get(e.session);
     if (!d) return;
-    const t = (at: number): number => Math.max(0, at - d.start.at);
+    const t0 = d.start.at;
     switch (e.type) {
       case 'line': {
         const line = e.dir === 'C' ? maskClientLine(e.line, d) : e.line;
-        d.transcript.push({ t: t(e.at), dir: e.dir, line });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: e.dir, line });
         if (e.dir === 'S') {
           d.secretNext = /^334[ -]/.test(e.line);
           d.lastReply = e.line;
@@ -112,23 +112,23 @@ export class RecordBuilder implements SessionSink {
         break;
       case 'client-hello':
         d.hello = e.hello;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `ClientHello: ${e.hello.offeredVersions.join('/')} ${e.hello.ciphers.length} suites${e.hello.sni ? ` SNI ${e.hello.sni}` : ''}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `ClientHello: ${e.hello.offeredVersions.join('/')} ${e.hello.ciphers.length} suites${e.hello.sni ? ` SNI ${e.hello.sni}` : ''}` });
         break;
       case 'client-hello-invalid':
         d.helloInvalid = e.reason;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `not a ClientHello: ${e.reason}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `not a ClientHello: ${e.reason}` });
         break;
       case 'tls-established':
         d.established = e;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `TLS established: ${e.version} ${e.cipher.openssl}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `TLS established: ${e.version} ${e.cipher.openssl}` });
         break;
       case 'tls-imitated':
         d.imitated = e;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `imitated ServerHello: ${e.version} ${e.suite.iana}${e.suite.openssl ? ` (${e.suite.openssl})` : ''}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `imitated ServerHello: ${e.version} ${e.suite.iana}${e.suite.openssl ? ` (${e.suite.openssl})` : ''}` });
         break;
       case 'tls-failed':
         d.failed = e;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
         break;
       case 'policy-refused':
         d.refused = e.reply;
@@ -138,7 +138,7 @@ export class RecordBuilder implements SessionSink {
         break;
       case 'session-error':
         if (!d.error) d.error = e;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `error (${e.stage}): ${e.message}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `error (${e.stage}): ${e.message}` });
         break;
       case 'ehlo':
         if (e.secure) d.ehloAfter = e.capabilities;
@@ -146,7 +146,7 @@ export class RecordBuilder implements SessionSink {
         break;
       case 'tls-verdict':
         d.verdict = e.verdict;
-        d.transcript.push({ t: t(e.at), dir: '*', line: `certificate: ${e.verdict.summary}${e.verdict.required === 'nothing' ? ' (not required by the policy)' : e.verdict.passed ? '' : ' (required by the policy: refused)'}` });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `certificate: ${e.verdict.summary}${e.verdict.required === 'nothing' ? ' (not required by the policy)' : e.verdict.passed ? '' : ' (required by the policy: refused)'}` });
         break;
       case 'client-outcome':
         d.outcome = e;
@@ -155,7 +155,7 @@ export class RecordBuilder implements SessionSink {
         d.interception = e.interception;
         break;
       case 'note':
-        d.transcript.push({ t: t(e.at), dir: '*', line: e.text });
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: e.text });
         break;
       case 'capabilities':
         if (e.secure) d.capsAfter = e.capabilities;
@@ -189,61 +189,60 @@ function resultOf(d: Draft): SessionResult {
   return 'plaintext';
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The record of a finished session; optional fields are set only when there is something to say. */
 function build(d: Draft, endAt: number): SessionRecord {
   const s = d.start;
-  const result = resultOf(d);
   const tlsStartAt = s.tlsMode === 'implicit' ? s.at : d.startTlsAt;
-  const error: SessionRecord['error'] = d.failed
-    ? { code: d.failed.code, message: d.failed.message, stage: 'handshake', ...(d.failed.alert ? { alert: d.failed.alert } : {}) }
-    : d.error
-      ? { code: d.error.code, message: d.error.message, stage: d.error.stage }
-      : undefined;
-  const reply = d.refused ?? d.decisiveReply ?? d.lastReply;
-  return {
-    id: s.session,
-    peer: s.peer,
-    role: s.role,
-    protocol: s.protocol,
-    profile: s.profile,
-    policy: s.policy,
-    tlsMode: s.tlsMode,
-    local: s.local,
-    remote: s.remote,
-    ...(d.helo !== undefined ? { helo: d.helo } : {}),
-    ...(s.tlsMode === 'explicit' ? { startTlsOffered: d.startTlsOffered ?? false, startTlsAttempted: d.startTlsAt !== undefined } : {}),
-    ...(d.hello ? { clientHello: d.hello } : {}),
-    ...(d.imitated ? { imitated: { suite: d.imitated.suite.iana, code: d.imitated.suite.code, ...(d.imitated.suite.openssl ? { openssl: d.imitated.suite.openssl } : {}), version: d.imitated.version, note: d.imitated.note } } : {}),
-    ...(d.established
-      ? {
-          version: d.established.version,
-          cipher: d.established.cipher,
-          ...(d.established.keyExchange ? { keyExchange: d.established.keyExchange } : {}),
-          chain: d.established.chain,
-          ...(d.established.sni ? { sni: d.established.sni } : {}),
-        }
-      : d.hello?.sni
-        ? { sni: d.hello.sni }
-        : {}),
-    result,
-    ...(reply !== undefined ? { reply } : {}),
-    ...(error ? { error } : {}),
-    messages: d.messages.map((m) => ({ id: m.id, from: m.from, to: m.to, size: m.size, ...(m.file ? { file: m.file } : {}) })),
-    timings: {
-      start: new Date(s.at).toISOString(),
-      end: new Date(endAt).toISOString(),
-      ...(tlsStartAt !== undefined ? { tlsStartMs: tlsStartAt - s.at } : {}),
-      ...(tlsStartAt !== undefined && (d.established || d.failed) ? { handshakeMs: (d.established ?? d.failed)!.at - tlsStartAt } : {}),
-      totalMs: endAt - s.at,
-    },
-    transcript: d.transcript,
-    ...(d.outcome
-      ? { policyLabel: d.outcome.policyLabel, reason: d.outcome.reason, delivery: d.outcome.delivery, attempt: d.outcome.attempt, ...(d.outcome.attempts ? { attempts: d.outcome.attempts } : {}) }
-      : {}),
-    ...(d.ehloBefore || d.ehloAfter ? { ehlo: { ...(d.ehloBefore ? { beforeTls: d.ehloBefore } : {}), ...(d.ehloAfter ? { afterTls: d.ehloAfter } : {}) } } : {}),
-    ...(d.ehloBefore ? { authBeforeTls: d.ehloBefore.some((c) => /^AUTH\b/i.test(c)) } : {}),
-    ...(d.verdict ? { verification: d.verdict } : {}),
-    ...(d.capsBefore || d.capsAfter ? { capabilities: { ...(d.capsBefore ? { beforeTls: d.capsBefore } : {}), ...(d.capsAfter ? { afterTls: d.capsAfter } : {}) } } : {}),
-    ...(d.loginBeforeTls !== undefined ? { loginBeforeTls: d.loginBeforeTls } : {}),
-    ...(d.interception ? { interception: d.interception } : {}),
+  const timings: Writable<SessionRecord['timings']> = { start: new Date(s.at).toISOString(), end: new Date(endAt).toISOString(), totalMs: endAt - s.at };
+  if (tlsStartAt !== undefined) {
+    timings.tlsStartMs = tlsStartAt - s.at;
+    const tlsEnd = d.established ?? d.failed;
+    if (tlsEnd) timings.handshakeMs = tlsEnd.at - tlsStartAt;
+  }
+  const r: Writable<SessionRecord> = {
+    id: s.session, peer: s.peer, role: s.role, protocol: s.protocol, profile: s.profile, policy: s.policy, tlsMode: s.tlsMode,
+    local: s.local, remote: s.remote, result: resultOf(d), messages: [], timings, transcript: d.transcript,
   };
+  if (d.helo !== undefined) r.helo = d.helo;
+  if (s.tlsMode === 'explicit') {
+    r.startTlsOffered = d.startTlsOffered ?? false;
+    r.startTlsAttempted = d.startTlsAt !== undefined;
+  }
+  if (d.hello) r.clientHello = d.hello;
+  if (d.imitated) {
+    const { suite, version, note } = d.imitated;
+    r.imitated = { suite: suite.iana, code: suite.code, ...(suite.openssl ? { openssl: suite.openssl } : {}), version, note };
+  }
+  const e = d.established;
+  if (e) {
+    r.version = e.version;
+    r.cipher = e.cipher;
+    if (e.keyExchange) r.keyExchange = e.keyExchange;
+    r.chain = e.chain;
+    if (e.sni) r.sni = e.sni;
+  } else if (d.hello?.sni) {
+    r.sni = d.hello.sni;
+  }
+  const reply = d.refused ?? d.decisiveReply ?? d.lastReply;
+  if (reply !== undefined) r.reply = reply;
+  if (d.failed) r.error = { code: d.failed.code, message: d.failed.message, stage: 'handshake', ...(d.failed.alert ? { alert: d.failed.alert } : {}) };
+  else if (d.error) r.error = { code: d.error.code, message: d.error.message, stage: d.error.stage };
+  if (d.messages.length) r.messages = d.messages.map((m) => ({ id: m.id, from: m.from, to: m.to, size: m.size, ...(m.file ? { file: m.file } : {}) }));
+  const o = d.outcome;
+  if (o) {
+    r.policyLabel = o.policyLabel;
+    r.reason = o.reason;
+    r.delivery = o.delivery;
+    r.attempt = o.attempt;
+    if (o.attempts) r.attempts = o.attempts;
+  }
+  if (d.ehloBefore || d.ehloAfter) r.ehlo = { ...(d.ehloBefore ? { beforeTls: d.ehloBefore } : {}), ...(d.ehloAfter ? { afterTls: d.ehloAfter } : {}) };
+  if (d.ehloBefore) r.authBeforeTls = d.ehloBefore.some((c) => /^AUTH\b/i.test(c));
+  if (d.verdict) r.verification = d.verdict;
+  if (d.capsBefore || d.capsAfter) r.capabilities = { ...(d.capsBefore ? { beforeTls: d.capsBefore } : {}), ...(d.capsAfter ? { afterTls: d.capsAfter } : {}) };
+  if (d.loginBeforeTls !== undefined) r.loginBeforeTls = d.loginBeforeTls;
+  if (d.interception) r.interception = d.interception;
+  return r;
 }
