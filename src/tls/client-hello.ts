@@ -14,7 +14,7 @@ import { fingerprints } from './fingerprint.js';
 import { HANDSHAKE_TYPE, HandshakeReassembler } from './handshake-messages.js';
 import { HelloShapeCache, helloShape } from './hello-shape-cache.js';
 import { knownClient } from './known-clients.js';
-import { CONTENT_TYPE, RecordReader } from './record-layer.js';
+import { CONTENT_TYPE, RecordReader, type TlsRecord, wholeRecord } from './record-layer.js';
 import {
   CONTENT_TYPES,
   groupName,
@@ -77,7 +77,7 @@ export class ClientHelloReader {
     if (this.#tls === undefined && this.#sslv2 === undefined) {
       if (chunk.length === 0) return INCOMPLETE;
       const whole = wholeHelloRecord(chunk);
-      if (whole) return { status: 'ok', hello: summarize(whole, chunk.readUInt16BE(1)), consumed: chunk.length, handshake: whole };
+      if (whole) return { status: 'ok', hello: summarize(whole.fragment, whole.version), consumed: chunk.length, handshake: whole.fragment };
       // SSLv2 record header: 2 bytes with the high bit set (SSL 2.0 draft §1.2; RFC 5246 E.2).
       if ((chunk[0]! & 0x80) !== 0) {
         this.#sslv2 = new ByteQueue();
@@ -119,15 +119,14 @@ export class ClientHelloReader {
 
 /**
  * The usual case, read without the record reader: the first chunk is exactly one handshake record
- * (version 3.x, at most 2^14 bytes) holding exactly one ClientHello. Anything else takes the general
- * path, which gives the precise reason when something is wrong.
+ * holding exactly one ClientHello. Anything else takes the general path, which gives the precise
+ * reason when something is wrong.
  */
-function wholeHelloRecord(chunk: Buffer): Buffer | undefined {
-  if (chunk.length < 9 || chunk[0] !== HANDSHAKE || chunk[1] !== 3 || chunk[5] !== CLIENT_HELLO) return undefined;
-  const length = chunk.readUInt16BE(3);
-  if (length === 0 || length > 16384 || length + 5 !== chunk.length) return undefined;
-  if (4 + chunk.readUIntBE(6, 3) !== length) return undefined;
-  return chunk.subarray(5);
+function wholeHelloRecord(chunk: Buffer): TlsRecord | undefined {
+  const record = wholeRecord(chunk, HANDSHAKE);
+  const f = record?.fragment;
+  if (!f || f.length < 4 || f[0] !== CLIENT_HELLO || 4 + f.readUIntBE(1, 3) !== f.length) return undefined;
+  return record;
 }
 
 function checkHandshakeType(type: number | undefined): void {

@@ -87,6 +87,17 @@ export function writeRecord(type: number, version: number, fragment: Uint8Array)
 
 // --- Reading ---
 
+/**
+ * The common case without a reader: `bytes` are exactly one whole plaintext record of `type` (version
+ * 3.x, 1 to 2^14 bytes). Its fragment, or undefined for anything else (the reader says what is wrong).
+ */
+export function wholeRecord(bytes: Buffer, type: number): TlsRecord | undefined {
+  if (bytes.length <= RECORD_HEADER_LENGTH || bytes[0] !== type || bytes[1] !== 3) return undefined;
+  const length = bytes.readUInt16BE(3);
+  if (length > MAX_PLAINTEXT || length + RECORD_HEADER_LENGTH !== bytes.length) return undefined;
+  return { type, version: bytes.readUInt16BE(1), fragment: bytes.subarray(RECORD_HEADER_LENGTH) };
+}
+
 export interface RecordReaderOptions {
   /**
    * The only content type the caller can take here (a ClientHello reader wants 22): any other is

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import { parseClientHello } from '../../src/tls/client-hello.js';
 import { fingerprints } from '../../src/tls/fingerprint.js';
+import { HandshakeReassembler } from '../../src/tls/handshake-messages.js';
+import { RecordReader } from '../../src/tls/record-layer.js';
 import { captureHello, installed, REAL_CLIENTS } from '../fixtures/real-clients.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { nextRecord, portOf, startTestLab } from '../fixtures/test-lab.js';
 
 /**
- * JA3 and JA4 checked against a second, independent computation written only here: it walks the raw
- * hello bytes itself (no parser of ours), following the JA3 README and FoxIO's JA4.md. tshark is not
- * installed on these machines, so this stands in for its ja3/ja4 fields.
+ * JA3 and JA4 checked against a second, independent computation written only here: it walks the hello
+ * message itself (not with our ClientHello parser), following the JA3 README and FoxIO's JA4.md; only
+ * the record framing comes from src/tls (framing exists once). tshark is not installed on these
+ * machines, so this stands in for its ja3/ja4 fields.
  */
 
 const isGrease = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
@@ -21,15 +24,21 @@ interface Independent {
   ja4: string;
 }
 
-function independent(bytes: Buffer): Independent {
-  // Reassemble the handshake from its records.
-  const parts: Buffer[] = [];
-  for (let off = 0; off + 5 <= bytes.length; ) {
-    const len = bytes.readUInt16BE(off + 3);
-    parts.push(bytes.subarray(off + 5, off + 5 + len));
-    off += 5 + len;
+/** The first handshake message of a client's bytes, through the record layer. */
+function helloMessage(bytes: Buffer): Buffer {
+  const records = new RecordReader();
+  const messages = new HandshakeReassembler();
+  records.push(bytes);
+  for (let r = records.next(); r.status === 'record'; r = records.next()) {
+    messages.push(r.record.fragment);
+    const m = messages.next();
+    if (m.status === 'message') return m.message.bytes;
   }
-  const hs = Buffer.concat(parts);
+  throw new Error('no complete handshake message in the captured bytes');
+}
+
+function independent(bytes: Buffer): Independent {
+  const hs = helloMessage(bytes);
   let p = 4;
   const version = hs.readUInt16BE(p);
   p += 2 + 32;
