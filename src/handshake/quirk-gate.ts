@@ -2,7 +2,7 @@
  * The quirk gate: what a broken server does with a ClientHello before OpenSSL would see it. It reads
  * the TLS quirks of a profile (profiles/quirks.ts) and either lets the hello through to OpenSSL, or
  * answers it the way the imitated system did: a FIN, an RST, an alert, silence, or a hand-written
- * ServerHello with a suite OpenSSL 3 no longer has. Protocol-neutral: inspectHello() runs it for
+ * ServerHello with a suite OpenSSL 3 no longer has. Protocol-neutral: serverHandshake() runs it for
  * SMTP, IMAP and POP3 alike.
  *
  * `decide()` is pure (hello in, decision out); `carryOut()` does the talking on the socket.
