@@ -1,3 +1,4 @@
+import { constants } from 'node:crypto';
 import tls from 'node:tls';
 import type { ChainMaterial } from '../certs/chain-spec.js';
 import type { SessionEventBody } from '../events/events.js';
@@ -35,7 +36,10 @@ export class ServerTls {
     checkTlsQuirks(profile);
     this.profile = profile;
     this.certPem = material.cert;
-    this.context = tls.createSecureContext(compileProfile(profile, material));
+    // Client-initiated renegotiation is refused (a no_renegotiation alert) on every TLS socket of every
+    // peer: Node's own limit applies only to sockets a tls.Server accepts, and a client could otherwise
+    // make the server redo the expensive half of a handshake at will (CVE-2011-1473).
+    this.context = tls.createSecureContext({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION });
     this.chain = Object.freeze(describeChain(material.cert));
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
     if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
