@@ -36,6 +36,7 @@ interface ServeFlags {
   hideStarttls?: boolean;
   refuseStarttls?: boolean;
   keylog?: string;
+  maxMessageSize?: number;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -88,6 +89,7 @@ export function registerServe(program: Command): void {
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
+    .option('--max-message-size <bytes>', 'largest message accepted (SIZE); past it nothing is stored and DATA gets 552 5.3.4', parseInteger('--max-message-size', 1, 2 ** 31), 26214400)
     .action(async (flags: ServeFlags) => {
       const format = parseFormat(flags.format);
       const quirks = {
@@ -110,6 +112,7 @@ export function registerServe(program: Command): void {
         policy: flags.policy,
         personality: flags.personality,
         address: flags.listen,
+        maxMessageBytes: flags.maxMessageSize ?? 26214400,
         // SMTP on 2525 when no port at all was given.
         smtp: flags.smtp ?? (flags.smtps || flags.imap || flags.imaps || flags.pop3 || flags.pop3s ? [] : [2525]),
         smtps: flags.smtps ?? [],

@@ -70,6 +70,8 @@ export interface ReceiverSpec {
    * (the pregreet test of Postfix's postscreen and of smtp-server). @default 0
    */
   readonly greetingDelayMs?: number;
+  /** Largest message accepted (advertised as SIZE; past it nothing is stored and DATA gets 552 5.3.4). @default 26214400 */
+  readonly maxMessageBytes?: number;
 }
 
 /** Any peer a lab can run, by kind (the form `addPeer` takes; the scenario format maps onto it). */
@@ -235,6 +237,7 @@ export class Lab {
       ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
       ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
       ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
+      ...(spec.maxMessageBytes ? { maxMessageBytes: spec.maxMessageBytes } : {}),
       ...(this.keylog ? { keylog: this.keylog } : {}),
     });
     return this.#started(receiver);

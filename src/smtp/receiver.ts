@@ -84,6 +84,9 @@ interface SessionState {
   readonly ended: () => void;
 }
 
+/** smtp-server's and Postfix's default message_size_limit region: 25 MiB. */
+const DEFAULT_MAX_MESSAGE_BYTES = 26214400;
+
 /** Postfix-like queue id: 10 upper-case hex characters. */
 const queueId = (): string => randomBytes(5).toString('hex').toUpperCase();
 
@@ -132,7 +135,9 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       disableReverseLookup: true,
       authOptional: true,
       authMethods: ['PLAIN', 'LOGIN'],
-      size: this.#o.maxMessageBytes ?? 26214400,
+      size: this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      // Past SIZE smtp-server answers 552 5.3.4 at the final dot, as Postfix does past message_size_limit.
+      rejectOversized: true,
       hideSTARTTLS: policy === 'off' || !!quirks.hideStartTls,
       disabledCommands: policy === 'off' ? ['STARTTLS'] : [],
       hideENHANCEDSTATUSCODES: !personality.enhancedStatusCodes,
@@ -360,12 +365,19 @@ export class SmtpReceiver extends ServerPeer<Settings> {
 
   #onData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
     const state = this.#sessions.get(session.id);
+    const limit = this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const chunks: Buffer[] = [];
     const inData = { bytes: 0 };
+    // Past the limit nothing more is kept (it is counted): a client that ignores SIZE cannot fill memory.
+    let over = false;
     if (state) state.inData = inData;
     stream.on('data', (chunk: Buffer) => {
       inData.bytes += chunk.length;
-      chunks.push(chunk);
+      if (!over && inData.bytes > limit) {
+        over = true;
+        chunks.length = 0;
+      }
+      if (!over) chunks.push(chunk);
       if (state) this.#closeForFault(state, 'data', state.faults.messageBytes(inData.bytes));
     });
     stream.on('error', (err: Error) => {
@@ -376,8 +388,10 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     });
     stream.on('end', () => {
       if (state) state.inData = false;
-      if (stream.sizeExceeded) {
-        return cb(Object.assign(new Error('Message size exceeds fixed limit'), { responseCode: 552 }));
+      if (over || stream.sizeExceeded) {
+        state?.events.emit({ type: 'note', text: `message of ${inData.bytes} bytes refused: over the limit of ${limit} bytes (SIZE); nothing was stored` });
+        // smtp-server answers 552 5.3.4 itself (rejectOversized).
+        return cb();
       }
       const id = queueId();
       const envelope = session.envelope;
