@@ -13,7 +13,8 @@ export class Recorder {
   #failed = false;
 
   constructor(bus: EventBus, file: string) {
-    this.#fd = openSync(file, 'a', 0o644);
+    // 0600: transcripts hold what clients sent (masked, but still the lab's evidence about them).
+    this.#fd = openSync(file, 'a', 0o600);
     // A catch-all subscriber made before any front end's: it runs first for every record.
     this.#unsubscribe = bus.subscribe((e) => {
       if (e.type !== 'record') return;

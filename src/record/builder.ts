@@ -21,6 +21,11 @@ interface Draft {
   decisiveReply?: string;
   /** A 334 was the last server line: the next client line is a SASL secret. */
   secretNext: boolean;
+  /**
+   * An AUTH command was the last client command: whatever the server answered (a 334, or a 538 before
+   * STARTTLS that the client ignores), the client's next base64-looking lines are its secrets.
+   */
+  afterAuth: boolean;
   /* Client role: */
   ehloBefore?: readonly string[];
   ehloAfter?: readonly string[];
@@ -42,8 +47,14 @@ function isDecisive(line: string, protocol: Protocol = 'smtp'): boolean {
   return code >= 400 || /^250[ -].*(queued|accepted|Ok)/i.test(line) || /^220[ -](2\.0\.0 )?Ready to start TLS/i.test(line);
 }
 
+/** Command words a client may send right after AUTH that are not SASL responses (they are shown). */
+const COMMAND_WORDS = /^(QUIT|NOOP|RSET|HELP|DATA|STARTTLS|EHLO|HELO|LHLO|MAIL|RCPT|VRFY|EXPN|AUTH|CAPA|STLS|USER|PASS|LIST|STAT|RETR)$/i;
+/** A SASL response line: base64, or `=` (empty). A `*` (cancel, RFC 4954) is no secret and is shown. */
+const SASL_RESPONSE = /^([A-Za-z0-9+/]+={0,2}|=)$/;
+
 function maskClientLine(line: string, draft: Draft): string {
   if (draft.secretNext) return '/* secret masked */';
+  if (draft.afterAuth && SASL_RESPONSE.test(line) && !COMMAND_WORDS.test(line)) return '/* secret masked */';
   // AUTH PLAIN <initial response>, AUTH LOGIN <user>: keep the mechanism, mask the rest.
   const m = /^(AUTH\s+\S+)\s+\S+/i.exec(line);
   if (m) return `${m[1]} /* secret masked */`;
@@ -81,7 +92,7 @@ export class RecordBuilder implements SessionSink {
 
   #on(e: LabEvent): void {
     if (e.type === 'session-start') {
-      this.#drafts.set(e.session, { start: e, messages: [], transcript: [], secretNext: false });
+      this.#drafts.set(e.session, { start: e, messages: [], transcript: [], secretNext: false, afterAuth: false });
       return;
     }
     if (e.type === 'record' || !('session' in e) || e.session === undefined) return;
@@ -98,6 +109,8 @@ export class RecordBuilder implements SessionSink {
           if (isDecisive(e.line, d.start.protocol)) d.decisiveReply = e.line;
         } else {
           d.secretNext = false;
+          if (/^AUTH(\s|$)/i.test(e.line)) d.afterAuth = true;
+          else if (!SASL_RESPONSE.test(e.line) || COMMAND_WORDS.test(e.line)) d.afterAuth = false;
         }
         break;
       }
