@@ -44,7 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const e = err as NodeJS.ErrnoException & { peer?: string; stage?: string };
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+    // A listener that cannot bind (address in use, not ours, not an address at all) is bad input too.
+    if (e.stage === 'listen' || e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       process.stderr.write(`mxlab: ${e.message}\n`);
       return 2;
     }

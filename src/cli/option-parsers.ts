@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { UsageError } from '../usage-error.js';
 
 /** `--smtp 2525`: an integer port 0-65535 (0 lets the OS pick). */
@@ -24,6 +25,6 @@ export function parseInteger(flag: string, min: number, max: number) {
 
 /** A listen address: loopback unless the user says otherwise. */
 export function parseAddress(value: string): string {
-  if (!/^[0-9a-fA-F:.]+$/.test(value) && value !== 'localhost') throw new UsageError(`--listen: got "${value}", want an IP address such as 127.0.0.1 or ::1`);
+  if (!isIP(value) && value !== 'localhost') throw new UsageError(`--listen: got "${value}", want an IP address such as 127.0.0.1 or ::1`);
   return value === 'localhost' ? '127.0.0.1' : value;
 }

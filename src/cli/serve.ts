@@ -172,6 +172,7 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     for (const spec of opts.pop3 ?? []) await lab.addPop3Server(spec);
   } catch (e) {
     await lab.stop();
+    lab.runDir.removeIfUnused();
     throw e;
   }
   err(`mxlab lab: ${lab.runDir.path}\n`);

@@ -26,6 +26,7 @@ import { UsageError } from '../usage-error.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
+import { checkWritableFile, checkWritableFolder } from './writable-path.js';
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
 export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
@@ -129,7 +130,10 @@ export class Lab {
   readonly keylog?: KeyLog;
   #stopped = false;
 
+  /** Bad paths reject with a UsageError naming the option and the problem, before anything is created. */
   constructor(options: LabOptions = {}) {
+    checkWritableFolder('--run-dir', options.runDir ?? options.runsBase ?? 'runs');
+    if (options.keylog) checkWritableFile('--keylog', options.keylog);
     this.runDir = options.runDir ? new RunDir(options.runDir) : RunDir.create(options.runsBase ?? 'runs');
     this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
     this.#builder = new RecordBuilder(this.bus);

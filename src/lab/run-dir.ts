@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -10,7 +10,14 @@ export class RunDir {
   readonly messagesDir: string;
   readonly sessionsFile: string;
 
-  constructor(path: string) {
+  /** The folder was made for this run (not one the user named that existed already). */
+  readonly #made: boolean;
+  /** The parent folder (runs/) was made for this run too. */
+  readonly #madeBase: string | undefined;
+
+  constructor(path: string, made = !existsSync(path), madeBase?: string) {
+    this.#made = made;
+    this.#madeBase = madeBase;
     this.path = path;
     this.messagesDir = join(path, 'messages');
     this.sessionsFile = join(path, 'sessions.jsonl');
@@ -20,6 +27,7 @@ export class RunDir {
   /** A fresh run folder under `base`, named by the start time. */
   static create(base: string): RunDir {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const madeBase = existsSync(base) ? undefined : base;
     let path = join(base, stamp);
     for (let i = 1; ; i++) {
       try {
@@ -34,7 +42,20 @@ export class RunDir {
         path = join(base, `${stamp}-${i}`);
       }
     }
-    return new RunDir(path);
+    return new RunDir(path, true, madeBase);
+  }
+
+  /** Removes the folder when this run made it and left nothing in it (a lab that failed to start). */
+  removeIfUnused(): void {
+    if (!this.#made) return;
+    try {
+      const sessions = existsSync(this.sessionsFile) ? statSync(this.sessionsFile).size : 0;
+      if (sessions !== 0 || readdirSync(this.messagesDir).length !== 0) return;
+      rmSync(this.path, { recursive: true, force: true });
+      if (this.#madeBase && readdirSync(this.#madeBase).length === 0) rmSync(this.#madeBase, { recursive: true, force: true });
+    } catch {
+      // Whatever is there stays: nothing is removed that could hold a record.
+    }
   }
 
   messageFile(id: string): string {

@@ -21,6 +21,8 @@ const badYaml = join(work, 'bad.yaml');
 writeFileSync(badYaml, 'minVersion: [TLSv1\nciphers: x: y\n');
 const unknownField = join(work, 'unknown-field.yaml');
 writeFileSync(unknownField, 'minVersoin: TLSv1\n');
+const aFile = join(work, 'a-file');
+writeFileSync(aFile, 'not a folder\n');
 
 /** A port another process already holds. */
 const blocker = net.createServer();
@@ -57,6 +59,13 @@ const cases = {
   fileUnknownField: run(['serve', '--profile-file', unknownField, '--smtp', '0']),
   cipher: run(['serve', '--ciphers', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA386', '--smtp', '0']),
   portInUse: run(['serve', '--smtp', String(busyPort), '--run-dir', join(work, 'busy-run')]),
+  runDirFile: run(['serve', '--smtp', '0', '--run-dir', aFile]),
+  runDirUnder: run(['serve', '--smtp', '0', '--run-dir', join(aFile, 'run')]),
+  runDirProc: run(['serve', '--smtp', '0', '--run-dir', '/proc/1/nope']),
+  runDirSys: run(['serve', '--smtp', '0', '--run-dir', '/sys/mxlab']),
+  keylogFolder: run(['serve', '--smtp', '0', '--keylog', work]),
+  listenBad: run(['serve', '--smtp', '0', '--listen', '999.1.1.1']),
+  listenForeign: run(['serve', '--smtp', '0', '--listen', '192.0.2.1']),
 };
 
 /** Common shape of a usage error: exit 2, nothing on stdout, one `mxlab: …` line on stderr. */
@@ -134,6 +143,17 @@ t.test('port already in use', async (t) => {
   const line = usage(t, await cases.portInUse, 'port in use');
   t.match(line, `127.0.0.1:${busyPort}`, 'names the address and port');
   t.match(line, /EADDRINUSE|in use/);
+});
+
+t.test('paths and addresses that cannot work: one line, exit 2, no hang', async (t) => {
+  t.match(usage(t, await cases.runDirFile, '--run-dir on a file'), /--run-dir .*a-file is a file, not a folder/);
+  t.match(usage(t, await cases.runDirUnder, '--run-dir under a file'), /a-file is a file, not a folder/);
+  t.match(usage(t, await cases.runDirProc, '--run-dir under /proc'), /--run-dir \/proc\/1\/nope: /);
+  t.match(usage(t, await cases.runDirSys, '--run-dir under /sys'), /--run-dir \/sys\/mxlab: /);
+  t.match(usage(t, await cases.keylogFolder, '--keylog a folder'), /--keylog .*: is a folder, want a file/);
+  t.match(usage(t, await cases.listenBad, '--listen 999.1.1.1'), /--listen: got "999\.1\.1\.1"/);
+  t.match(usage(t, await cases.listenForeign, '--listen not ours'), /cannot listen on 192\.0\.2\.1:0 \(smtp\): EADDRNOTAVAIL/);
+  t.same(readdirSync(work).filter((f) => f !== 'a-file' && !f.endsWith('.yaml')), [], 'no run folder left behind by any of them');
 });
 
 t.test('usage errors start no lab', async (t) => {
