@@ -15,9 +15,10 @@ export function readOverridesFile(file: string): ProfileOverrides {
   } catch (err) {
     throw new UsageError(`--profile-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  if (text.length > 64 * 1024) throw new UsageError(`${file}: got ${text.length} characters, want at most 65536 (a profile is a few lines)`);
   let data: unknown;
   try {
-    data = parse(text);
+    data = parse(text, { maxAliasCount: 100 });
   } catch (err) {
     throw new UsageError(`${file}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -227,8 +227,16 @@ function semanticProblems(file: string, doc: Document, counter: LineCounter, s: 
   return out;
 }
 
+/** Scenario files are written by people: past this they are a mistake or an attack (a 5 MB file took 48 s). */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+/** YAML aliases expanded at most (the "billion laughs" document expands a few lines into gigabytes). */
+const MAX_ALIASES = 100;
+
 /** Parses and checks one scenario text; every problem at once. */
 export function parseScenario(file: string, text: string): { scenario?: LoadedScenario; problems: LoadProblem[] } {
+  if (text.length > MAX_SCENARIO_BYTES) {
+    return { problems: [{ file, line: 1, path: '(file)', message: `got ${text.length} characters, want at most ${MAX_SCENARIO_BYTES} (a scenario is a page of YAML; split a larger suite into files)` }] };
+  }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length) {
@@ -239,7 +247,13 @@ export function parseScenario(file: string, text: string): { scenario?: LoadedSc
       })),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    // yaml refuses excessive alias expansion with a ReferenceError.
+    return { problems: [{ file, line: 1, path: 'yaml', message: `got a document whose aliases expand too far (${(err as Error).message}), want at most ${MAX_ALIASES} alias expansions` }] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file, line: 1, path: '(top)', message: `got ${show(data)}, want a mapping with name, peers and expect` }] };
   }

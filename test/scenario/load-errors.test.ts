@@ -126,3 +126,14 @@ t.test('proxy peers: no profile on a proxy, a known upstream of the same protoco
     'proxies.yaml:8: peers[5].profile: got nothing, want a value (required unless proxy is given)',
   ]);
 });
+
+t.test('hostile YAML is refused quickly and by name: alias bombs and oversized files', async (t) => {
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 8; i += 1) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  const started = Date.now();
+  const bomb = parseScenario('bomb.yaml', `${levels.join('\n')}\nname: laughs\n`);
+  t.match(bomb.problems.map(formatProblem), [/^bomb\.yaml:1: yaml: got a document whose aliases expand too far .*want at most 100 alias expansions$/]);
+  const big = parseScenario('big.yaml', `name: big\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+  t.match(big.problems.map(formatProblem), [/^big\.yaml:1: \(file\): got \d+ characters, want at most 1048576/]);
+  t.ok(Date.now() - started < 2000, `both refused in ${Date.now() - started} ms`);
+});
