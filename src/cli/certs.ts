@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { clearChains, listChains } from '../certs/cache.js';
 import { getChain } from '../certs/factory.js';
 import { exportLabCa } from '../certs/lab-ca.js';
+import { checkWritableFile } from '../lab/writable-path.js';
 import { DEFAULT_CERTS_DIR } from '../lab/lab.js';
 import { CATALOGUE } from '../profiles/catalogue.js';
 import { chainName } from '../profiles/resolve.js';
@@ -24,6 +25,7 @@ export function registerCerts(program: Command): void {
         for (const p of CATALOGUE) if (p.chain) await getChain(p.chain, { dir: flags.dir, name: chainName(p) });
       }
       if (flags.exportCa) {
+        checkWritableFile('--export-ca', flags.exportCa);
         await exportLabCa(flags.dir, flags.exportCa);
         process.stderr.write(`lab CA written to ${flags.exportCa}\n`);
       }

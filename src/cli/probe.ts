@@ -42,6 +42,7 @@ export function registerProbe(program: Command): void {
         } catch (err) {
           throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
+        if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----); mxlab certs --export-ca FILE writes the lab's`);
       }
       const spec: ProbeSpec = {
         protocol, to: target, implicit: !!flags.implicit, policy: flags.policy, profile: flags.profile,

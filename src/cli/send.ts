@@ -72,6 +72,7 @@ function specFrom(flags: SendFlags, profile: string): SendSpec {
     } catch (err) {
       throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----); mxlab certs --export-ca FILE writes the lab's`);
   }
   let data: Buffer | undefined;
   if (flags.data) {

@@ -66,6 +66,8 @@ const cases = {
   keylogFolder: run(['serve', '--smtp', '0', '--keylog', work]),
   listenBad: run(['serve', '--smtp', '0', '--listen', '999.1.1.1']),
   listenForeign: run(['serve', '--smtp', '0', '--listen', '192.0.2.1']),
+  caNotPem: run(['send', '--to', '127.0.0.1:9', '--ca', aFile]),
+  exportCaFolder: run(['certs', '--export-ca', work]),
 };
 
 /** Common shape of a usage error: exit 2, nothing on stdout, one `mxlab: …` line on stderr. */
@@ -153,6 +155,8 @@ t.test('paths and addresses that cannot work: one line, exit 2, no hang', async 
   t.match(usage(t, await cases.keylogFolder, '--keylog a folder'), /--keylog .*: is a folder, want a file/);
   t.match(usage(t, await cases.listenBad, '--listen 999.1.1.1'), /--listen: got "999\.1\.1\.1"/);
   t.match(usage(t, await cases.listenForeign, '--listen not ours'), /cannot listen on 192\.0\.2\.1:0 \(smtp\): EADDRNOTAVAIL/);
+  t.match(usage(t, await cases.caNotPem, '--ca not a certificate'), /--ca: .*a-file holds no PEM certificate/);
+  t.match(usage(t, await cases.exportCaFolder, '--export-ca a folder'), /--export-ca .*: is a folder, want a file/);
   t.same(readdirSync(work).filter((f) => f !== 'a-file' && !f.endsWith('.yaml')), [], 'no run folder left behind by any of them');
 });
 
