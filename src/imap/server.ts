@@ -25,6 +25,10 @@ export class ImapServer extends LineServer<'imap'> {
     this.#maxLiteralBytes = o.maxLiteralBytes ?? 65536;
   }
 
+  protected shutdownLine(): string {
+    return '* BYE [UNAVAILABLE] mxlab IMAP server shutting down';
+  }
+
   protected engine(conn: LineConnection, session: MailboxSessionOptions): Promise<void> {
     return new ImapSession(conn, { ...session, maxLiteralBytes: this.#maxLiteralBytes }).run();
   }

@@ -221,6 +221,22 @@ export class LineConnection {
   }
 
   /**
+   * The lab is stopping: say `farewell` (IMAP `* BYE`, POP3 `-ERR`) where a line can be sent (not in the
+   * middle of a handshake), then close; `reason` is what the record says.
+   */
+  shutDown(reason: string, farewell: string): void {
+    const socket = this.#socket;
+    if (this.#handshaking || socket.destroyed || !socket.writable) {
+      this.destroy(reason);
+      return;
+    }
+    this.#serverClosed ??= reason;
+    this.#o.events.emit({ type: 'line', dir: 'S', line: farewell });
+    socket.end(`${farewell}\r\n`);
+    setTimeout(() => this.destroy(), 200).unref();
+  }
+
+  /**
    * Records how the stream ended when the engine was waiting for the client: the lab stopping, a
    * goodbye, a vanished client between commands (a note: nothing was lost) or in the middle of a line
    * or literal, or a socket error (both errors). `farewell` names the command that should have come.

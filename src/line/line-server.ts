@@ -67,6 +67,9 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
     this.current = { tls: new ServerTls(o.profile, o.material), policy: o.policy };
   }
 
+  /** What a client hears when the lab stops in the middle of its session (IMAP `* BYE`, POP3 `-ERR`). */
+  protected abstract shutdownLine(): string;
+
   /** The protocol engine: runs one session from its greeting to its end. */
   protected abstract engine(conn: LineConnection, session: MailboxSessionOptions): Promise<void>;
 
@@ -108,7 +111,7 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
         await closed;
         events.emit({ type: 'session-end' });
       });
-    return { ended, stop: (reason) => conn.destroy(reason) };
+    return { ended, stop: (reason) => conn.shutDown(reason, this.shutdownLine()) };
   }
 
   async #run(conn: LineConnection, endpoint: Endpoint, session: MailboxSessionOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { SMTPServerSession } from 'smtp-server';
@@ -185,6 +185,19 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       ended,
       stop: (reason) => {
         state.closedBy ??= reason;
+        // RFC 5321 §3.8: a server going down says 421 before it closes, where a reply can be sent
+        // (not in the middle of a handshake or of a message).
+        const socket = state.secure ?? raw;
+        if (!state.handshaking && !state.inData && socket.writable && !socket.destroyed) {
+          const bye = `421 4.3.2 ${this.#hostname} Service shutting down`;
+          state.events.emit({ type: 'line', dir: 'S', line: bye });
+          socket.end(`${bye}\r\n`);
+          setTimeout(() => {
+            state.secure?.destroy();
+            raw.destroy();
+          }, 200).unref();
+          return;
+        }
         state.secure?.destroy();
         raw.destroy();
       },
@@ -410,7 +423,9 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       const body = Buffer.concat([Buffer.from(header), ...chunks]);
       const file = this.#o.runDir.messageFile(id);
       const reply = `250 2.0.0 Ok: queued as ${id}`;
-      const write = writeFile(file, body).then(
+      // Written whole to a temporary name, then renamed: a crash never leaves a truncated .eml, and the
+      // 250 goes out only once the message is complete on disk.
+      const write = writeFile(`${file}.part`, body).then(() => rename(`${file}.part`, file)).then(
         () => {
           state?.events.emit({ type: 'message', id, from, to, size: body.length, file, reply });
           cb(null, `Ok: queued as ${id}`);

@@ -95,6 +95,8 @@ t.test('serve: listen map, sessions, Ctrl-C flushes every record', async (t) => 
   t.match(implicit?.error?.message, /the lab stopped before the client sent a ClientHello/, 'says who closed it');
   t.equal(readFileSync(join(runDir, 'sessions.jsonl'), 'utf8').split('\n').filter(Boolean).length, 4, 'no duplicate lines');
   t.ok(idle.closed || (await idle.waitClosed(2000).then(() => true, () => false)), 'open client saw the server close');
+  t.match(idle.received(), /421 4\.3\.2 \S+ Service shutting down\r\n$/, 'the open session was told 421 4.3.2 before the close (RFC 5321 §3.8)');
+  t.ok(byHelo('open.client')?.transcript.some((l) => l.dir === 'S' && /^421 4\.3\.2 /.test(l.line)), 'and its record has the 421');
 });
 
 t.test('serve: SIGTERM stops as cleanly as SIGINT', async (t) => {
