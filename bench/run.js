@@ -370,7 +370,8 @@ async function main() {
   // keeps the few fields it checks of every record itself.
   const seen = [];
   lab.on('record', ({ record: r }) => seen.push({ tlsMode: r.tlsMode, local: { port: r.local.port }, remote: { port: r.remote.port }, result: r.result, timings: { start: r.timings.start } }));
-  const rx = await lab.addReceiver({ profile: 'modern', smtp: [0], smtps: [0], address: HOST });
+  // The bench is one client address with many connections: lift the per-client limit (Postfix-like 50 by default).
+  const rx = await lab.addReceiver({ profile: 'modern', smtp: [0], smtps: [0], address: HOST, limits: { maxConnections: 100000, maxPerClient: 100000 } });
   const smtps = rx.endpoints.find((l) => l.tlsMode === 'implicit');
   const smtp = rx.endpoints.find((l) => l.tlsMode === 'explicit');
   if (!smtps || !smtp) throw new Error('receiver did not bind both listeners');

@@ -25,6 +25,10 @@ export class ImapServer extends LineServer<'imap'> {
     this.#maxLiteralBytes = o.maxLiteralBytes ?? 65536;
   }
 
+  protected busyLine(): string {
+    return '* BYE [UNAVAILABLE] Too many connections, try again later';
+  }
+
   protected shutdownLine(): string {
     return '* BYE [UNAVAILABLE] mxlab IMAP server shutting down';
   }

@@ -8,6 +8,7 @@ import { ServerTls } from '../handshake/server-tls.js';
 import { Mailbox } from '../mailbox/mailbox.js';
 import { parseServerPolicy, type ServerPolicy } from '../model/server-policy.js';
 import type { Protocol, SessionRecord } from '../model/session-record.js';
+import type { ConnectionLimits } from '../peer/listening-peer.js';
 import type { Endpoint, Peer } from '../peer/peer.js';
 import { probe, type ProbeSpec } from '../probe/probe.js';
 import { compileProfile } from '../profiles/compile.js';
@@ -73,6 +74,8 @@ export interface ReceiverSpec {
   readonly greetingDelayMs?: number;
   /** Largest message accepted (advertised as SIZE; past it nothing is stored and DATA gets 552 5.3.4). @default 26214400 */
   readonly maxMessageBytes?: number;
+  /** Connections at once: in all (default 100) and per client address (default 50), as Postfix. */
+  readonly limits?: ConnectionLimits;
 }
 
 /** Any peer a lab can run, by kind (the form `addPeer` takes; the scenario format maps onto it). */
@@ -242,6 +245,7 @@ export class Lab {
       ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
       ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
       ...(spec.maxMessageBytes ? { maxMessageBytes: spec.maxMessageBytes } : {}),
+      ...(spec.limits ? { limits: spec.limits } : {}),
       ...(this.keylog ? { keylog: this.keylog } : {}),
     });
     return this.#started(receiver);

@@ -1,6 +1,6 @@
 import { getChain } from '../certs/factory.js';
 import { ImapServer } from '../imap/server.js';
-import type { ListenerSpec } from '../peer/listening-peer.js';
+import type { ConnectionLimits, ListenerSpec } from '../peer/listening-peer.js';
 import type { Credentials } from '../line/sasl-plain.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import { Pop3Server } from '../pop3/server.js';
@@ -28,6 +28,8 @@ export interface MailServerSpec {
   readonly credentials?: Credentials;
   readonly handshakeTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Connections at once: in all (default 100) and per client address (default 50). */
+  readonly limits?: ConnectionLimits;
 }
 
 export interface ImapServerSpec extends MailServerSpec {
@@ -75,6 +77,7 @@ export async function makeMailServer(protocol: 'imap' | 'pop3', spec: ImapServer
     ...(spec.credentials ? { credentials: spec.credentials } : {}),
     ...(spec.handshakeTimeoutMs ? { handshakeTimeoutMs: spec.handshakeTimeoutMs } : {}),
     ...(spec.idleTimeoutMs ? { idleTimeoutMs: spec.idleTimeoutMs } : {}),
+    ...(spec.limits ? { limits: spec.limits } : {}),
     ...(ctx.keylog ? { keylog: ctx.keylog } : {}),
   };
   return protocol === 'imap' ? new ImapServer(options) : new Pop3Server(options);

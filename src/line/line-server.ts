@@ -6,7 +6,7 @@ import { ServerTls } from '../handshake/server-tls.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import type { ServerPolicy } from '../model/server-policy.js';
 import type { Endpoint, PeerReconfiguration } from '../peer/peer.js';
-import type { ListenerSpec, SessionHandle } from '../peer/listening-peer.js';
+import type { ConnectionLimits, ListenerSpec, SessionHandle } from '../peer/listening-peer.js';
 import { ServerPeer, type ServerSettings } from '../peer/server-peer.js';
 import type { Profile } from '../profiles/profile.js';
 import type { Quirks } from '../profiles/quirks.js';
@@ -36,6 +36,8 @@ export interface LineServerOptions {
   /** @default 60000 */
   readonly idleTimeoutMs?: number;
   readonly maxLineBytes?: number;
+  /** Connections at once, in all and per client address. */
+  readonly limits?: ConnectionLimits;
 }
 
 /** What every session engine of such a server is given: greeting name, policy, quirks, mailbox, logins. */
@@ -60,7 +62,7 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
   readonly #hostname: string;
 
   protected constructor(o: LineServerOptions, speaks: { readonly protocol: P; readonly maxLineBytes: number; readonly hostname: string }) {
-    super({ name: o.name, protocol: speaks.protocol, bus: o.bus, listeners: o.listeners });
+    super({ name: o.name, protocol: speaks.protocol, bus: o.bus, listeners: o.listeners, ...(o.limits ? { limits: o.limits } : {}) });
     this.#o = o;
     this.#maxLineBytes = speaks.maxLineBytes;
     this.#hostname = o.hostname ?? speaks.hostname;

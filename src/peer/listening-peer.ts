@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { EventBus } from '../events/event-bus.js';
+import { SessionEmitter } from '../events/session-emitter.js';
 import type { PeerSettingsView, TlsMode } from '../events/events.js';
 import type { Protocol, SessionResult } from '../model/session-record.js';
 import type { Profile } from '../profiles/profile.js';
@@ -11,6 +12,18 @@ export interface ListenerSpec {
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly address?: string;
+}
+
+/**
+ * How many connections a peer serves at once (Postfix: smtpd_client_connection_count_limit 50 per
+ * client, default_process_limit 100 in all). Over a limit the client is told so and the connection is
+ * recorded as refused.
+ */
+export interface ConnectionLimits {
+  /** @default 100 */
+  readonly maxConnections?: number;
+  /** Per client address. @default 50 */
+  readonly maxPerClient?: number;
 }
 
 /** One accepted connection, as the peer's engine runs it. */
@@ -44,9 +57,18 @@ export abstract class ListeningPeer implements Peer {
   #sessions = 0;
   readonly #results: Partial<Record<SessionResult, number>> = {};
   readonly #unsubscribe: () => void;
+  readonly #maxConnections: number;
+  readonly #maxPerClient: number;
+  /** Sessions being served (not refused ones), in all and by client address. */
+  #served = 0;
+  readonly #perClient = new Map<string, number>();
+  #refused = 0;
+  #acceptErrors = 0;
 
-  protected constructor(o: { name: string; protocol: Protocol; bus: EventBus; listeners: readonly ListenerSpec[] }) {
+  protected constructor(o: { name: string; protocol: Protocol; bus: EventBus; listeners: readonly ListenerSpec[]; limits?: ConnectionLimits }) {
     this.name = o.name;
+    this.#maxConnections = o.limits?.maxConnections ?? 100;
+    this.#maxPerClient = o.limits?.maxPerClient ?? 50;
     this.protocol = o.protocol;
     this.bus = o.bus;
     this.#specs = [...o.listeners];
@@ -79,8 +101,11 @@ export abstract class ListeningPeer implements Peer {
   }
 
   get counters(): PeerCounters {
-    return { sessions: this.#sessions, open: this.#open.size, results: { ...this.#results } };
+    return { sessions: this.#sessions, open: this.#open.size, results: { ...this.#results }, overLimit: this.#refused, acceptErrors: this.#acceptErrors };
   }
+
+  /** The line a client over a connection limit gets on a plaintext start (SMTP 421, IMAP * BYE, POP3 -ERR). */
+  protected abstract busyLine(): string;
 
   async start(): Promise<readonly Endpoint[]> {
     if (this.#running) return this.#endpoints;
@@ -95,7 +120,11 @@ export abstract class ListeningPeer implements Peer {
           throw Object.assign(new Error(`${this.name}: cannot listen on ${endpoint.address}:${endpoint.port} (${kind}): ${err.code ?? err.message}`), { code: err.code, peer: this.name, stage: 'listen' });
         });
         // After listening, a server error (EMFILE on accept and the like) is news for the lab, not a crash.
-        server.on('error', (err: NodeJS.ErrnoException) => this.bus.emit({ type: 'lab-warning', at: Date.now(), peer: this.name, code: err.code ?? 'ELISTEN', message: `${this.name}: listener ${endpoint.address}:${endpoint.port}: ${err.message}` }));
+        server.on('error', (err: NodeJS.ErrnoException) => {
+          // EMFILE/ENFILE on accept: a connection was lost before it was a session; say so, count it.
+          this.#acceptErrors += 1;
+          this.bus.emit({ type: 'lab-warning', at: Date.now(), peer: this.name, code: err.code ?? 'ELISTEN', message: `${this.name}: listener ${endpoint.address}:${endpoint.port}: ${err.message} (${this.#acceptErrors} so far)` });
+        });
         const addr = server.address() as net.AddressInfo;
         bound.push({ ...endpoint, address: addr.address, port: addr.port });
         this.#servers.push(server);
@@ -147,12 +176,59 @@ export abstract class ListeningPeer implements Peer {
 
   #accept(socket: net.Socket, endpoint: Endpoint): void {
     this.#sessions += 1;
-    const handle = this.accept(socket, endpoint, `${this.name}-${++sessionCounter}`);
+    const id = `${this.name}-${++sessionCounter}`;
+    const client = socket.remoteAddress ?? '';
+    const fromClient = this.#perClient.get(client) ?? 0;
+    const over = this.#served >= this.#maxConnections
+      ? `too many connections to this peer (${this.#served}, limit ${this.#maxConnections})`
+      : fromClient >= this.#maxPerClient ? `too many connections from ${client} (${fromClient}, limit ${this.#maxPerClient} per client)` : undefined;
+    let handle: SessionHandle;
+    if (over) {
+      handle = this.#refuse(socket, endpoint, id, over);
+    } else {
+      handle = this.accept(socket, endpoint, id);
+      // Only the sessions served count against the limits (a refused connection is gone at once).
+      this.#served += 1;
+      this.#perClient.set(client, fromClient + 1);
+      void handle.ended.then(() => {
+        this.#served -= 1;
+        const left = (this.#perClient.get(client) ?? 1) - 1;
+        if (left > 0) this.#perClient.set(client, left);
+        else this.#perClient.delete(client);
+      });
+    }
     this.#open.add(handle);
     void handle.ended.then(() => {
       this.#open.delete(handle);
       if (this.#open.size === 0) this.#drained?.();
     });
+  }
+
+  /** A connection over a limit: told so on a plaintext start (closed at once on an implicit-TLS one), recorded as refused. */
+  #refuse(socket: net.Socket, endpoint: Endpoint, id: string, why: string): SessionHandle {
+    this.#refused += 1;
+    const events = new SessionEmitter(this.bus, id, this.name);
+    const s = this.settings;
+    events.emit({
+      type: 'session-start', role: this.role, protocol: this.protocol, tlsMode: endpoint.tlsMode, profile: s.profile, policy: endpoint.tlsMode === 'implicit' ? 'implicit' : s.policy,
+      local: this.localEnd(socket, endpoint), remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+    });
+    socket.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => socket.once('close', () => {
+      events.emit({ type: 'session-end' });
+      resolve();
+    }));
+    if (endpoint.tlsMode === 'implicit') {
+      events.emit({ type: 'policy-refused', reply: `closed before the handshake: ${why}` });
+      socket.destroy();
+    } else {
+      const line = this.busyLine();
+      events.emit({ type: 'line', dir: 'S', line });
+      events.emit({ type: 'policy-refused', reply: `${line} (${why})` });
+      socket.end(`${line}\r\n`);
+      setTimeout(() => socket.destroy(), 1000).unref();
+    }
+    return { ended, stop: () => socket.destroy() };
   }
 }
 

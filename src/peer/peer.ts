@@ -22,6 +22,10 @@ export interface PeerCounters {
   readonly open: number;
   /** Finished sessions by their record's result. */
   readonly results: Readonly<Partial<Record<SessionResult, number>>>;
+  /** Connections refused for being over a connection limit (they have records too). */
+  readonly overLimit: number;
+  /** Connections lost before they were sessions (EMFILE/ENFILE on accept): no record; a lab-warning each. */
+  readonly acceptErrors: number;
 }
 
 /**

@@ -23,6 +23,10 @@ export class Pop3Server extends LineServer<'pop3'> {
     super(o, { protocol: 'pop3', maxLineBytes: 1024, hostname: 'pop3.mxlab.test' });
   }
 
+  protected busyLine(): string {
+    return '-ERR [SYS/TEMP] Too many connections, try again later';
+  }
+
   protected shutdownLine(): string {
     return '-ERR [SYS/TEMP] mxlab POP3 server shutting down';
   }

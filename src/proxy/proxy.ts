@@ -17,6 +17,12 @@ const DIALECTS: Record<Protocol, (s: ProxySession) => Dialect> = {
   pop3: (s) => new Pop3Dialect(s),
 };
 
+const BUSY: Record<Protocol, string> = {
+  smtp: '421 4.7.0 Error: too many connections',
+  imap: '* BYE [UNAVAILABLE] Too many connections, try again later',
+  pop3: '-ERR [SYS/TEMP] Too many connections, try again later',
+};
+
 /**
  * The MITM proxy peer: listens for real clients and connects each one to the real server (the
  * upstream), attacking STARTTLS as its strip mode says while the session is plaintext and relaying
@@ -31,6 +37,11 @@ export class MitmProxy extends ListeningPeer {
   constructor(options: { name: string; plan: ProxyPlan; bus: EventBus }) {
     super({ name: options.name, protocol: options.plan.protocol, bus: options.bus, listeners: [{ tlsMode: 'explicit', port: options.plan.port, address: options.plan.address }] });
     this.#plan = options.plan;
+  }
+
+  /** Over a limit the proxy answers in the client's protocol, as the real server would. */
+  protected busyLine(): string {
+    return BUSY[this.#plan.protocol];
   }
 
   get plan(): ProxyPlan {

@@ -11,7 +11,7 @@ import { serverHandshake } from '../handshake/server-handshake.js';
 import { ServerTls, type TlsSummary } from '../handshake/server-tls.js';
 import type { ServerPolicy } from '../model/server-policy.js';
 import type { Endpoint, PeerReconfiguration } from '../peer/peer.js';
-import type { ListenerSpec, SessionHandle } from '../peer/listening-peer.js';
+import type { ConnectionLimits, ListenerSpec, SessionHandle } from '../peer/listening-peer.js';
 import { ServerPeer, type ServerSettings } from '../peer/server-peer.js';
 import type { Profile } from '../profiles/profile.js';
 import { SessionFaults } from '../profiles/session-faults.js';
@@ -43,6 +43,8 @@ export interface SmtpReceiverOptions {
   readonly maxMessageBytes?: number;
   /** Where every TLS session's secrets go (SSLKEYLOGFILE format). */
   readonly keylog?: KeyLog;
+  /** Connections at once, in all and per client address. */
+  readonly limits?: ConnectionLimits;
 }
 
 /**
@@ -102,10 +104,15 @@ export class SmtpReceiver extends ServerPeer<Settings> {
   readonly #sessions = new Map<string, SessionState>();
 
   constructor(options: SmtpReceiverOptions) {
-    super({ name: options.name, protocol: 'smtp', bus: options.bus, listeners: options.listeners });
+    super({ name: options.name, protocol: 'smtp', bus: options.bus, listeners: options.listeners, ...(options.limits ? { limits: options.limits } : {}) });
     this.#o = options;
     this.#hostname = options.hostname ?? 'mx.mxlab.test';
     this.current = this.#makeSettings(new ServerTls(options.profile, options.material), options.policy, options.personality);
+  }
+
+  protected busyLine(): string {
+    // Postfix's words for smtpd_client_connection_count_limit.
+    return `421 4.7.0 ${this.#hostname} Error: too many connections`;
   }
 
   protected override viewExtras(): Partial<PeerSettingsView> {
