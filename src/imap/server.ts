@@ -29,6 +29,10 @@ export class ImapServer extends LineServer<'imap'> {
     return '* BYE [UNAVAILABLE] Too many connections, try again later';
   }
 
+  protected deadlineLine(): string {
+    return '* BYE Autologout; session too long';
+  }
+
   protected shutdownLine(): string {
     return '* BYE [UNAVAILABLE] mxlab IMAP server shutting down';
   }

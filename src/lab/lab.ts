@@ -74,8 +74,12 @@ export interface ReceiverSpec {
   readonly greetingDelayMs?: number;
   /** Largest message accepted (advertised as SIZE; past it nothing is stored and DATA gets 552 5.3.4). @default 26214400 */
   readonly maxMessageBytes?: number;
-  /** Connections at once: in all (default 100) and per client address (default 50), as Postfix. */
+  /** Connections at once: in all (default 100) and per client address (default 50), as Postfix; the session deadline (10 min). */
   readonly limits?: ConnectionLimits;
+  /** Slowest DATA accepted in bytes/s once dataRateGraceMs has passed (Postfix's smtpd_min_data_rate). @default 500 */
+  readonly minDataRate?: number;
+  /** @default 10000 */
+  readonly dataRateGraceMs?: number;
 }
 
 /** Any peer a lab can run, by kind (the form `addPeer` takes; the scenario format maps onto it). */
@@ -246,6 +250,8 @@ export class Lab {
       ...(spec.greetingDelayMs ? { greetingDelayMs: spec.greetingDelayMs } : {}),
       ...(spec.maxMessageBytes ? { maxMessageBytes: spec.maxMessageBytes } : {}),
       ...(spec.limits ? { limits: spec.limits } : {}),
+      ...(spec.minDataRate !== undefined ? { minDataRate: spec.minDataRate } : {}),
+      ...(spec.dataRateGraceMs !== undefined ? { dataRateGraceMs: spec.dataRateGraceMs } : {}),
       ...(this.keylog ? { keylog: this.keylog } : {}),
     });
     return this.#started(receiver);

@@ -72,6 +72,9 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
   /** What a client hears when the lab stops in the middle of its session (IMAP `* BYE`, POP3 `-ERR`). */
   protected abstract shutdownLine(): string;
 
+  /** What a client hears when its session lasted too long. */
+  protected abstract deadlineLine(): string;
+
   /** The protocol engine: runs one session from its greeting to its end. */
   protected abstract engine(conn: LineConnection, session: MailboxSessionOptions): Promise<void>;
 
@@ -113,7 +116,14 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
         await closed;
         events.emit({ type: 'session-end' });
       });
-    return { ended, stop: (reason) => conn.shutDown(reason, this.shutdownLine()) };
+    return {
+      ended,
+      stop: (reason) => conn.shutDown(reason, this.shutdownLine()),
+      expire: (why) => {
+        conn.error(why, 'command', 'ETIMEDOUT');
+        conn.shutDown(why, this.deadlineLine());
+      },
+    };
   }
 
   async #run(conn: LineConnection, endpoint: Endpoint, session: MailboxSessionOptions): Promise<void> {

@@ -24,6 +24,12 @@ export interface ConnectionLimits {
   readonly maxConnections?: number;
   /** Per client address. @default 50 */
   readonly maxPerClient?: number;
+  /**
+   * The longest a session may last, whatever the client trickles in to reset the idle timer (the
+   * slowloris attack): then it is told so (SMTP `421 4.4.2`, IMAP `* BYE`, POP3 `-ERR`) and closed.
+   * @default 600000 (10 minutes)
+   */
+  readonly sessionDeadlineMs?: number;
 }
 
 /** One accepted connection, as the peer's engine runs it. */
@@ -32,6 +38,8 @@ export interface SessionHandle {
   readonly ended: Promise<void>;
   /** Ends the session now; `reason` is what its record says (e.g. 'the lab stopped'). */
   stop(reason: string): void;
+  /** The session deadline passed: tell the client in the protocol's words, record why, close. */
+  expire(why: string): void;
 }
 
 let sessionCounter = 0;
@@ -59,6 +67,7 @@ export abstract class ListeningPeer implements Peer {
   readonly #unsubscribe: () => void;
   readonly #maxConnections: number;
   readonly #maxPerClient: number;
+  readonly #sessionDeadlineMs: number;
   /** Sessions being served (not refused ones), in all and by client address. */
   #served = 0;
   readonly #perClient = new Map<string, number>();
@@ -69,6 +78,7 @@ export abstract class ListeningPeer implements Peer {
     this.name = o.name;
     this.#maxConnections = o.limits?.maxConnections ?? 100;
     this.#maxPerClient = o.limits?.maxPerClient ?? 50;
+    this.#sessionDeadlineMs = o.limits?.sessionDeadlineMs ?? 600000;
     this.protocol = o.protocol;
     this.bus = o.bus;
     this.#specs = [...o.listeners];
@@ -190,7 +200,10 @@ export abstract class ListeningPeer implements Peer {
       // Only the sessions served count against the limits (a refused connection is gone at once).
       this.#served += 1;
       this.#perClient.set(client, fromClient + 1);
+      const deadline = setTimeout(() => handle.expire(`the session deadline of ${this.#sessionDeadlineMs} ms passed`), this.#sessionDeadlineMs);
+      deadline.unref();
       void handle.ended.then(() => {
+        clearTimeout(deadline);
         this.#served -= 1;
         const left = (this.#perClient.get(client) ?? 1) - 1;
         if (left > 0) this.#perClient.set(client, left);
@@ -228,7 +241,7 @@ export abstract class ListeningPeer implements Peer {
       socket.end(`${line}\r\n`);
       setTimeout(() => socket.destroy(), 1000).unref();
     }
-    return { ended, stop: () => socket.destroy() };
+    return { ended, stop: () => socket.destroy(), expire: () => socket.destroy() };
   }
 }
 

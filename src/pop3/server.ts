@@ -27,6 +27,10 @@ export class Pop3Server extends LineServer<'pop3'> {
     return '-ERR [SYS/TEMP] Too many connections, try again later';
   }
 
+  protected deadlineLine(): string {
+    return '-ERR [SYS/TEMP] Session too long, closing';
+  }
+
   protected shutdownLine(): string {
     return '-ERR [SYS/TEMP] mxlab POP3 server shutting down';
   }

@@ -65,6 +65,6 @@ export class MitmProxy extends ListeningPeer {
 
   protected accept(socket: net.Socket, _endpoint: Endpoint, id: string): SessionHandle {
     const session = new ProxySession({ id, peer: this.name, plan: this.#plan, bus: this.bus, raw: socket, dialect: DIALECTS[this.#plan.protocol] });
-    return { ended: session.run(), stop: (reason) => session.destroy(reason) };
+    return { ended: session.run(), stop: (reason) => session.destroy(reason), expire: (why) => session.destroy(why) };
   }
 }

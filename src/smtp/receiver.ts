@@ -43,8 +43,15 @@ export interface SmtpReceiverOptions {
   readonly maxMessageBytes?: number;
   /** Where every TLS session's secrets go (SSLKEYLOGFILE format). */
   readonly keylog?: KeyLog;
-  /** Connections at once, in all and per client address. */
+  /** Connections at once, in all and per client address; the session deadline. */
   readonly limits?: ConnectionLimits;
+  /**
+   * Slowest DATA accepted, bytes per second on average once `dataRateGraceMs` has passed (Postfix 3.7's
+   * smtpd_min_data_rate): a client trickling a message in is closed and recorded. @default 500
+   */
+  readonly minDataRate?: number;
+  /** @default 10000 */
+  readonly dataRateGraceMs?: number;
 }
 
 /**
@@ -190,25 +197,36 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     else void this.#implicit(state);
     return {
       ended,
-      stop: (reason) => {
-        state.closedBy ??= reason;
-        // RFC 5321 §3.8: a server going down says 421 before it closes, where a reply can be sent
-        // (not in the middle of a handshake or of a message).
-        const socket = state.secure ?? raw;
-        if (!state.handshaking && !state.inData && socket.writable && !socket.destroyed) {
-          const bye = `421 4.3.2 ${this.#hostname} Service shutting down`;
-          state.events.emit({ type: 'line', dir: 'S', line: bye });
-          socket.end(`${bye}\r\n`);
-          setTimeout(() => {
-            state.secure?.destroy();
-            raw.destroy();
-          }, 200).unref();
-          return;
+      stop: (reason) => this.#closeWith(state, reason, `421 4.3.2 ${this.#hostname} Service shutting down`),
+      expire: (why) => {
+        if (!state.errored) {
+          state.errored = true;
+          state.events.emit({ type: 'session-error', code: 'ETIMEDOUT', message: why, stage: state.inData ? 'data' : 'command' });
         }
-        state.secure?.destroy();
-        raw.destroy();
+        this.#closeWith(state, why, `421 4.4.2 ${this.#hostname} Error: timeout exceeded`);
       },
     };
+  }
+
+  /**
+   * Closes a session the server ends (the lab stopping, a deadline): RFC 5321 §3.8, a server says 421
+   * before it closes where a reply can be sent (not in the middle of a handshake; in DATA the client
+   * is not listening, so it is just closed).
+   */
+  #closeWith(state: SessionState, reason: string, reply: string): void {
+    state.closedBy ??= reason;
+    const socket = state.secure ?? state.raw;
+    if (!state.handshaking && !state.inData && socket.writable && !socket.destroyed) {
+      state.events.emit({ type: 'line', dir: 'S', line: reply });
+      socket.end(`${reply}\r\n`);
+      setTimeout(() => {
+        state.secure?.destroy();
+        state.raw.destroy();
+      }, 200).unref();
+      return;
+    }
+    state.secure?.destroy();
+    state.raw.destroy();
   }
 
   /** Our own listeners on the raw socket (attached again after STARTTLS takes smtp-server's off). */
@@ -391,6 +409,18 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     // Past the limit nothing more is kept (it is counted): a client that ignores SIZE cannot fill memory.
     let over = false;
     if (state) state.inData = inData;
+    const minRate = this.#o.minDataRate ?? 500;
+    const grace = this.#o.dataRateGraceMs ?? 10000;
+    const dataStarted = Date.now();
+    const rateCheck = setInterval(() => {
+      const seconds = (Date.now() - dataStarted) / 1000;
+      if (!state || seconds * 1000 < grace || inData.bytes / seconds >= minRate) return;
+      clearInterval(rateCheck);
+      this.#closeForFault(state, 'data', `client sent ${inData.bytes} bytes of DATA in ${seconds.toFixed(1)} s, slower than the minimum of ${minRate} bytes/s (smtpd_min_data_rate)`, 'ETIMEDOUT');
+    }, Math.min(1000, Math.max(50, grace / 2)));
+    rateCheck.unref();
+    stream.on('end', () => clearInterval(rateCheck));
+    stream.on('error', () => clearInterval(rateCheck));
     stream.on('data', (chunk: Buffer) => {
       inData.bytes += chunk.length;
       if (!over && inData.bytes > limit) {
@@ -447,11 +477,11 @@ export class SmtpReceiver extends ServerPeer<Settings> {
    * A post-handshake quirk (SessionFaults) said to cut the session here: record why and close both
    * the TLS socket and the TCP connection under it, without a reply. True when it did.
    */
-  #closeForFault(state: SessionState, stage: 'tls' | 'command' | 'data', why: string | undefined): boolean {
+  #closeForFault(state: SessionState, stage: 'tls' | 'command' | 'data', why: string | undefined, code = 'QUIRK_SESSION_FAULT'): boolean {
     if (!why) return false;
     if (!state.errored) {
       state.errored = true;
-      state.events.emit({ type: 'session-error', code: 'QUIRK_SESSION_FAULT', message: why, stage });
+      state.events.emit({ type: 'session-error', code, message: why, stage });
     }
     state.secure?.destroy();
     state.raw.destroy();
