@@ -3,6 +3,7 @@ import { UsageError } from '../usage-error.js';
 import { registerCerts } from './certs.js';
 import { registerDefaultLab } from './default-lab.js';
 import { registerProbe } from './probe.js';
+import { registerScan } from './scan.js';
 import { registerProfiles } from './profiles.js';
 import { registerProxy } from './proxy.js';
 import { registerRun } from './run.js';
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerSend(program);
   registerProbe(program);
+  registerScan(program);
   registerProxy(program);
   registerDefaultLab(program);
   registerProfiles(program);

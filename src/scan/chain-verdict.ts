@@ -7,7 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
-import type { ChainVerdict } from './scan-report.js';
+import type { ChainVerdict } from '../model/scan-report.js';
 
 export interface ChainVerdictInput {
   readonly der: readonly Buffer[];

@@ -4,6 +4,7 @@
  * it refuses, bundles in parallel), server preference, groups, DH size, the chain and its verdict, and
  * the intolerance of broken servers, one connection per hello, each a session on the event stream.
  */
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { describeCertificate } from '../certs/describe.js';
@@ -19,7 +20,7 @@ import { chainVerdict } from './chain-verdict.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { exchangeHello, type HelloReaction } from './hello-exchange.js';
 import { FALLBACK_SCSV, legacyHello, modernHello, PROBED_GROUPS, SSL3, TLS10, TLS11, TLS12, TLS13 } from './hello-specs.js';
-import type { Anomaly, IntoleranceFinding, ScannedSuite, ScannedVersion, ScanReport } from './scan-report.js';
+import type { Anomaly, IntoleranceFinding, ScannedSuite, ScannedVersion, ScanReport } from '../model/scan-report.js';
 import { openForHandshake, type DialogueFailure } from './starttls-dialog.js';
 import type { ScanTarget } from './scan-target.js';
 import { rateSuite } from './suite-rating.js';
@@ -44,7 +45,7 @@ export interface ScanOptions {
   readonly bus?: EventBus;
   /** @default 'scanner' */
   readonly peer?: string;
-  /** Session ids are `${idPrefix}-${n}`. @default 'scan-<time>' */
+  /** Session ids are `${idPrefix}-${n}`. @default 'scan-<time><random>' */
   readonly idPrefix?: string;
 }
 
@@ -76,6 +77,12 @@ function describeReaction(r: HelloReaction): string {
   }
 }
 
+/** The versions a hello offers: supported_versions when it has one (RFC 8446 §4.2.1), else legacy_version. */
+function helloLabel(spec: ClientHelloSpec): string {
+  const sv = spec.extensions?.find((e) => e.type === 'supported_versions');
+  return sv && sv.type === 'supported_versions' ? sv.versions.map(versionName).join('/') : versionName(spec.legacyVersion ?? TLS12);
+}
+
 export async function scanTls(o: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
   const t = o.target;
@@ -83,7 +90,8 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
   const limiter = new ConnectionLimiter(o.maxConns ?? (loopback ? 16 : 4), o.rate);
   const timeoutMs = o.timeoutMs ?? 5000;
   const sni = o.sni ?? (isIP(t.host) ? undefined : t.host);
-  const prefix = o.idPrefix ?? `scan-${Date.now().toString(36)}`;
+  // Random as well as timed: scans started in the same millisecond (a test, a scenario) must not share ids.
+  const prefix = o.idPrefix ?? `scan-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const anomalies: Anomaly[] = [];
   let backoff: { failure: DialogueFailure; detail: string } | undefined;
   let n = 0;
@@ -103,8 +111,7 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
       }
       const hello = buildClientHello(spec);
       const reaction = await exchangeHello(opened.socket, hello.bytes, goal, timeout);
-      events?.emit({ type: 'note', text: `hello ${versionName(spec.legacyVersion ?? TLS12)}, ${spec.suites.length} suites, ${hello.message.length} bytes → ${describeReaction(reaction)} (${reaction.ms} ms)` });
-      if (reaction.kind !== 'hello') events?.emit({ type: 'tls-failed', code: reaction.kind, message: describeReaction(reaction) });
+      events?.emit({ type: 'scan-answer', hello: `${helloLabel(spec)}, ${spec.suites.length} suites, ${hello.message.length} bytes`, answer: `${describeReaction(reaction)} (${reaction.ms} ms)`, serverHello: reaction.kind === 'hello' });
       events?.emit({ type: 'session-end' });
       return { kind: 'reaction', reaction, length: hello.message.length };
     });

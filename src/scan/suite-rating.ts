@@ -3,7 +3,7 @@
  * RC4), RFC 7568 (no SSL 3.0), RFC 9325 §4 (no NULL, export, anonymous, DES, 3DES; prefer forward secrecy and AEAD).
  */
 import type { CipherSuite } from '../tls/cipher-suites.js';
-import type { SuiteRating } from './scan-report.js';
+import type { SuiteRating } from '../model/scan-report.js';
 
 export function rateSuite(s: CipherSuite): { rating: SuiteRating; why?: string } {
   if (s.enc === 'None' || s.bits === 0) return { rating: 'insecure', why: 'NULL cipher (no encryption)' };

@@ -1,5 +1,5 @@
 /** What `mxlab scan` found: the JSON shape of `--json` and of the scan's record. */
-import type { CertificateSummary } from '../model/session-record.js';
+import type { CertificateSummary } from './session-record.js';
 
 export type SuiteRating = 'insecure' | 'weak' | 'ok';
 
