@@ -81,6 +81,8 @@ export async function openForHandshake(target: ScanTarget, o: DialogueOptions): 
     const lines: string[] = [];
     for (;;) {
       const r = await reader.nextLine();
+      // Bytes without a line end for the whole timeout: binary (a TLS server on a STARTTLS port), not a mail server.
+      if (r.kind === 'timeout' && reader.buffered > 0) return fail('garbage', `the server sent ${reader.buffered} bytes that are no ${dialect.toUpperCase()} line (no line end within ${r.ms} ms)`);
       if (r.kind === 'timeout') return fail('silent', `the server said nothing for ${r.ms} ms${lines.length ? ` after "${lines.at(-1)}"` : ''}`);
       if (r.kind === 'overlong') return fail('garbage', `the server sent a line longer than ${r.limit} bytes`);
       if (r.kind === 'end') return fail('closed', r.error ? `${r.error.code ?? 'error'}: ${r.error.message}` : 'the server closed the connection');
