@@ -39,7 +39,10 @@ if (!process.env.MXLAB_SCAN_SWEEP) {
     if (testssl) agree(t, `${name} vs testssl.sh`, viewOfScan(report, true), testssl, true);
   };
 
-  for (const p of profiles) {
+  // hello-size-intolerant hangs on every sslscan hello of 256-511 bytes: sslscan spends about two minutes
+  // there and lists TLS 1.2 without a single suite, where mxlab's padded hellos find all thirteen
+  // (observed with sslscan 2.0.7). test/scan/profiles.test.ts checks mxlab's own findings for it.
+  for (const p of profiles.filter((p) => p.name !== 'hello-size-intolerant')) {
     t.test(`profile ${p.name}`, async (t) => {
       const port = portOf(lab, p.name);
       await compare(t, p.name, () => lab.scan({ target: { protocol: 'smtp', host: '127.0.0.1', port }, timeoutMs: 3000 }), 'smtp', `127.0.0.1:${port}`, p.name === 'modern' || p.name === 'tls10-only');
