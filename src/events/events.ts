@@ -1,4 +1,5 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
+import type { ScanReport } from '../model/scan-report.js';
 import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
 
 /**
@@ -87,6 +88,11 @@ export type PeerEvent =
 export type LabEvent =
   | SessionEvent
   | PeerEvent
+  /**
+   * A finished `mxlab scan` (scan/scan.ts is the only emitter): the scan as one record, next to the
+   * session records of its connections (whose ids start with `idPrefix`).
+   */
+  | { readonly type: 'scan-report'; readonly at: number; readonly peer: string; readonly idPrefix: string; readonly report: ScanReport }
   /** A session's record, built when the session ended (record/builder.ts is the only emitter). */
   | (SessionFields & { readonly type: 'record'; readonly record: SessionRecord })
   /**

@@ -123,7 +123,9 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
   const tls13Suites = CIPHER_SUITES.filter((s) => s.tls13);
   const base = { target: { protocol: t.protocol, host: t.host, port: t.port, ...(sni ? { sni } : {}) }, suitesTested: candidates.length + tls13Suites.length };
   if (first.kind === 'dialogue') {
-    return { ...base, unreachable: { failure: first.failure, detail: first.detail }, versions: [], groups: [], chain: [], intolerance: [], anomalies, connections: limiter.opened, timings: timings() };
+    const report: ScanReport = { ...base, unreachable: { failure: first.failure, detail: first.detail }, versions: [], groups: [], chain: [], intolerance: [], anomalies, connections: limiter.opened, timings: timings() };
+    o.bus?.emit({ type: 'scan-report', at: Date.now(), peer: o.peer ?? 'scanner', idPrefix: prefix, report });
+    return report;
   }
 
   const x25519 = generateKeyShare(29);
@@ -327,7 +329,7 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
   const verdict = chainDer.length > 0 ? chainVerdict({ der: chainDer, name, ...(o.ca ? { ca: o.ca } : {}) }) : undefined;
   const noTls = versions.every((v) => !v.supported);
   if (backoff) anomalies.push({ what: 'backed off', detail: `${backoff.detail}: the scan stopped opening connections, results are partial` });
-  return {
+  const report: ScanReport = {
     ...base,
     ...(noTls ? { noTls } : {}),
     versions,
@@ -340,6 +342,8 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
     connections: limiter.opened,
     timings: timings(),
   };
+  o.bus?.emit({ type: 'scan-report', at: Date.now(), peer: o.peer ?? 'scanner', idPrefix: prefix, report });
+  return report;
 }
 
 /** A real handshake (Node's TLS) on an opened connection, for the certificates of a TLS 1.3-only server. */

@@ -24,8 +24,17 @@ if (!process.env.MXLAB_SCAN_SWEEP) {
   const dir = mkdtempSync(join(tmpdir(), 'mxlab-scan-sweep-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-  const agree = (t: Test, what: string, mine: ToolView, theirs: ToolView, merge: boolean): void => {
+  // sslscan 2.0.7 on OpenSSL 3 sees SSL 3.0 enabled (a raw hello) but has no SSL 3.0 suites left to
+  // enumerate with: for that version mxlab must find at least what sslscan lists (nothing), not the same.
+  const BLIND: Readonly<Record<string, string>> = { 'sslv3-only': 'SSLv3' };
+  const agree = (t: Test, what: string, mine: ToolView, theirs: ToolView, merge: boolean, blind?: string): void => {
     t.same(mine.versions, theirs.versions, `${what}: versions`);
+    if (blind) {
+      for (const code of theirs.suites.get(blind) ?? []) t.ok(mine.suites.get(blind)?.has(code), `${what}: ${blind} suite ${code} found`);
+      t.ok((mine.suites.get(blind)?.size ?? 0) > 0, `${what}: ${blind} suites found where sslscan cannot look`);
+      mine = { ...mine, suites: new Map([...mine.suites].filter(([k]) => k !== blind)) };
+      theirs = { ...theirs, suites: new Map([...theirs.suites].filter(([k]) => k !== blind)) };
+    }
     t.same(suiteLists(mine), suiteLists(theirs), `${what}: suites${merge ? ' (all versions)' : ' per version'}`);
     if (theirs.dhBits !== undefined) t.equal(mine.dhBits, theirs.dhBits, `${what}: DH size`);
     if (theirs.leafSignature !== undefined) t.equal(mine.leafSignature, theirs.leafSignature, `${what}: leaf signature algorithm`);
@@ -35,7 +44,7 @@ if (!process.env.MXLAB_SCAN_SWEEP) {
       scan(), runSslscan(starttls, target),
       withTestssl ? runTestssl(starttls, target, join(dir, `${name}.csv`)) : Promise.resolve(undefined),
     ]);
-    agree(t, `${name} vs sslscan`, viewOfScan(report), sslscan, false);
+    agree(t, `${name} vs sslscan`, viewOfScan(report), sslscan, false, BLIND[name]);
     if (testssl) agree(t, `${name} vs testssl.sh`, viewOfScan(report, true), testssl, true);
   };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -14,10 +14,11 @@ const lab = await startTestLab(t, [
   { name: 'old', profile: 'tls10-only', smtp: [0] },
 ]);
 const target = (peer: string): string => `127.0.0.1:${portOf(lab, peer)}`;
-const run = (args: string[]) => runCli(['scan', ...args, '--run-dir', join(work, `run-${Math.random().toString(36).slice(2)}`)], { cwd: work, timeoutMs: 60000 });
+const run = (args: string[], dir = join(work, `run-${Math.random().toString(36).slice(2)}`)) => runCli(['scan', ...args, '--run-dir', dir], { cwd: work, timeoutMs: 60000 });
+const modernDir = join(work, 'run-modern');
 
 const [modern, old, usage, badTarget, badCheck] = await Promise.all([
-  run(['smtp', target('modern'), '--json', '--fail-on', 'tls1.0,tls1.1,mozilla-intermediate']),
+  run(['smtp', target('modern'), '--json', '--fail-on', 'tls1.0,tls1.1,mozilla-intermediate'], modernDir),
   run(['smtp', target('old'), '--fail-on', 'tls1.0,dh-2048']),
   run(['smpt', target('modern')]),
   run(['smtp', 'nohost']),
@@ -35,6 +36,13 @@ t.test('a passing scan: exit 0 and the JSON shape', async (t) => {
   t.ok(j.connections > 5 && j.suitesTested > 200);
   t.match(j, { groups: Array, chain: Array, intolerance: Array, timings: { totalMs: Number } });
   t.match(modern.stderr, /records: .*sessions\.jsonl/);
+  // Every connection a session record; the scan itself one line of scans.jsonl.
+  const sessions = readFileSync(join(modernDir, 'sessions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  t.equal(sessions.length, j.connections);
+  t.ok(sessions.every((r: { scanProbe?: unknown }) => r.scanProbe));
+  const scans = readFileSync(join(modernDir, 'scans.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  t.equal(scans.length, 1);
+  t.match(scans[0], { peer: 'scanner', connections: j.connections, target: j.target });
 });
 
 t.test('a failed check: exit 1 and the table says why', async (t) => {
