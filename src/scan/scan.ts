@@ -209,7 +209,6 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
 
   // Groups, DH size and the chain.
   const groups: string[] = [];
-  let dhBits: number | undefined;
   let chainDer: Buffer[] = [];
   const ecdheKx = new Map<number, string>();
   const jobs: Promise<void>[] = [];
@@ -235,14 +234,17 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
     }
   }
   const dheAt = legacySupported.slice().reverse().find((v) => accepted.get(v)!.some((c) => suiteByCode(c)?.kx === 'DHE'));
+  // The DH size per DHE suite: OpenSSL's automatic DH parameters (Postfix's default) follow the
+  // strength of the suite, so a server may use 1024 bits for one suite and 2048 for another.
+  const dhBySuite = new Map<number, number>();
   if (dheAt !== undefined) {
-    jobs.push((async () => {
-      const dhe = accepted.get(dheAt)!.filter((c) => suiteByCode(c)?.kx === 'DHE');
-      const a = await attempt(legacyHello({ version: dheAt, suites: dhe, ...(sni ? { sni } : {}) }), 'flight');
-      const ske = a.kind === 'reaction' && a.reaction.kind === 'hello' ? a.reaction.flight.serverKeyExchange : undefined;
-      if (ske?.kind === 'dhe') dhBits = ske.primeBits;
-      if (a.kind === 'reaction' && a.reaction.kind === 'hello' && chainDer.length === 0) chainDer = [...(a.reaction.flight.certificates ?? [])];
-    })());
+    for (const suite of accepted.get(dheAt)!.filter((c) => suiteByCode(c)?.kx === 'DHE')) {
+      jobs.push((async () => {
+        const a = await attempt(legacyHello({ version: dheAt, suites: [suite], ...(sni ? { sni } : {}) }), 'flight');
+        const ske = a.kind === 'reaction' && a.reaction.kind === 'hello' ? a.reaction.flight.serverKeyExchange : undefined;
+        if (ske?.kind === 'dhe') dhBySuite.set(suite, ske.primeBits);
+      })());
+    }
   }
   if (best !== undefined) {
     jobs.push((async () => {
@@ -312,8 +314,10 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
     }
   }
   await Promise.all(jobs);
+  // The smallest: what a downgrade-minded client would get, and what the dh-2048 check judges.
+  const dhBits = dhBySuite.size ? Math.min(...dhBySuite.values()) : undefined;
 
-  const dhKx = (s: CipherSuite, version: number): string => (s.kx === 'DHE' && dhBits ? `DHE ${dhBits}` : s.kx === 'ECDHE' && ecdheKx.get(version) ? `ECDHE ${ecdheKx.get(version)}` : s.kx === 'TLS13' ? 'any' : s.kx);
+  const dhKx = (s: CipherSuite, version: number): string => (s.kx === 'DHE' && (dhBySuite.get(s.code) ?? dhBits) ? `DHE ${dhBySuite.get(s.code) ?? dhBits}` : s.kx === 'ECDHE' && ecdheKx.get(version) ? `ECDHE ${ecdheKx.get(version)}` : s.kx === 'TLS13' ? 'any' : s.kx);
   const versions: ScannedVersion[] = [...LEGACY_VERSIONS, TLS13].map((version) => {
     const suites: ScannedSuite[] = accepted.get(version)!.map((code) => {
       const s = suiteByCode(code)!;
