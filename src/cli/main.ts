@@ -1,13 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../usage-error.js';
-import { registerCerts } from './certs.js';
-import { registerDefaultLab } from './default-lab.js';
-import { registerProbe } from './probe.js';
-import { registerProfiles } from './profiles.js';
-import { registerProxy } from './proxy.js';
-import { registerRun } from './run.js';
-import { registerSend } from './send.js';
-import { registerServe } from './serve.js';
+import { registerScan } from './scan.js';
 
 // Personalities such as dhe-1024 are weak on purpose; Node's warning about them is noise here.
 process.removeAllListeners('warning');
@@ -23,14 +16,25 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `mxlab: ${s.slice(7)}` : s) });
-  registerServe(program);
-  registerSend(program);
-  registerProbe(program);
-  registerProxy(program);
-  registerDefaultLab(program);
-  registerProfiles(program);
-  registerCerts(program);
-  registerRun(program);
+  // `mxlab scan` is timed against sslscan (bench/scan.js): it loads no lab, no mail server and no
+  // scenario engine, which are most of the start-up time of every other command.
+  if (argv[2] !== 'scan') {
+    const [serve, send, probe, proxy, defaultLab, profiles, certs, run] = await Promise.all([
+      import('./serve.js'), import('./send.js'), import('./probe.js'), import('./proxy.js'),
+      import('./default-lab.js'), import('./profiles.js'), import('./certs.js'), import('./run.js'),
+    ]);
+    serve.registerServe(program);
+    send.registerSend(program);
+    probe.registerProbe(program);
+    registerScan(program);
+    proxy.registerProxy(program);
+    defaultLab.registerDefaultLab(program);
+    profiles.registerProfiles(program);
+    certs.registerCerts(program);
+    run.registerRun(program);
+  } else {
+    registerScan(program);
+  }
   try {
     await program.parseAsync(argv);
     // A command may have set a failing status (a delivery its policy refused).

@@ -104,6 +104,7 @@ export class EventBacklog {
       case 'peer-stopped':
       case 'peer-changed':
       case 'lab-warning':
+      case 'scan-report':
         this.#peerEvents.push(e);
         return;
       case 'record':

@@ -1,4 +1,5 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
+import type { ScanReport } from '../model/scan-report.js';
 import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
 
 /**
@@ -36,6 +37,11 @@ export type SessionEvent =
   | Of<{ readonly type: 'tls-established'; readonly version: string; readonly cipher: CipherInfo; readonly keyExchange?: KeyExchangeInfo; readonly chain: readonly CertificateSummary[]; readonly sni?: string }>
   /** The quirk gate answered the hello with a hand-written ServerHello (a suite or version OpenSSL 3 lacks). */
   | Of<{ readonly type: 'tls-imitated'; readonly version: string; readonly suite: { readonly code: number; readonly iana: string; readonly openssl?: string }; readonly note: string }>
+  /**
+   * A scanner's raw ClientHello and what the server did with it (`mxlab scan`): the scanner never
+   * finishes a handshake, so this takes the place of tls-established / tls-failed.
+   */
+  | Of<{ readonly type: 'scan-answer'; readonly hello: string; readonly answer: string; readonly serverHello: boolean }>
   /** The other end of a TLS attempt. */
   | Of<{ readonly type: 'tls-failed'; readonly code?: string; readonly message: string; readonly alert?: { name: string; code: number; sent: boolean } }>
   | Of<{ readonly type: 'policy-refused'; readonly reply: string }>
@@ -82,6 +88,11 @@ export type PeerEvent =
 export type LabEvent =
   | SessionEvent
   | PeerEvent
+  /**
+   * A finished `mxlab scan` (scan/scan.ts is the only emitter): the scan as one record, next to the
+   * session records of its connections (whose ids start with `idPrefix`).
+   */
+  | { readonly type: 'scan-report'; readonly at: number; readonly peer: string; readonly idPrefix: string; readonly report: ScanReport }
   /** A session's record, built when the session ended (record/builder.ts is the only emitter). */
   | (SessionFields & { readonly type: 'record'; readonly record: SessionRecord })
   /**

@@ -11,6 +11,8 @@ import type { Protocol, SessionRecord } from '../model/session-record.js';
 import type { ConnectionLimits } from '../peer/listening-peer.js';
 import type { Endpoint, Peer } from '../peer/peer.js';
 import { probe, type ProbeSpec } from '../probe/probe.js';
+import { scanTls, type ScanOptions } from '../scan/scan.js';
+import type { ScanReport } from '../model/scan-report.js';
 import { compileProfile } from '../profiles/compile.js';
 import type { Profile } from '../profiles/profile.js';
 import type { Quirks } from '../profiles/quirks.js';
@@ -342,6 +344,15 @@ export class Lab {
   probe(spec: ProbeSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
     return this.#track(probe(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
+  }
+
+  /**
+   * Scans a server's TLS (`mxlab scan`): every connection of the scan is a session on this lab's
+   * event stream, under the peer name 'scanner' unless given.
+   */
+  scan(options: ScanOptions): Promise<ScanReport> {
+    if (this.#stopped) return Promise.reject(new Error('lab stopped'));
+    return this.#track(scanTls({ ...options, bus: this.bus }));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EventBus } from '../events/event-bus.js';
 import { recordJson } from '../record/record-json.js';
 
@@ -6,17 +7,22 @@ import { recordJson } from '../record/record-json.js';
  * Appends every session record to sessions.jsonl the moment it is built, before any other subscriber
  * (a printer, the console) sees it: one write per record, so a crash or Ctrl-C loses nothing already
  * recorded and whatever a front end shows is already on disk. A failed write is a lab-warning.
+ * A finished scan (`scan-report`) goes to scans.jsonl beside it.
  */
 export class Recorder {
   readonly #fd: number;
   readonly #unsubscribe: () => void;
   #failed = false;
+  readonly #scansFile: string;
+  #scansFd?: number;
 
   constructor(bus: EventBus, file: string) {
     // 0600: transcripts hold what clients sent (masked, but still the lab's evidence about them).
     this.#fd = openSync(file, 'a', 0o600);
+    this.#scansFile = join(dirname(file), 'scans.jsonl');
     // A catch-all subscriber made before any front end's: it runs first for every record.
     this.#unsubscribe = bus.subscribe((e) => {
+      if (e.type === 'scan-report') return this.#scan(bus, e.peer, `${JSON.stringify({ peer: e.peer, at: new Date(e.at).toISOString(), sessions: `${e.idPrefix}-*`, ...e.report })}\n`);
       if (e.type !== 'record') return;
       const record = e.record;
       try {
@@ -30,8 +36,23 @@ export class Recorder {
     });
   }
 
+  /**
+   * A scan is one record of its own kind: a line of scans.jsonl next to sessions.jsonl, opened at the
+   * first scan so that runs without one have no such file.
+   */
+  #scan(bus: EventBus, peer: string, line: string): void {
+    try {
+      this.#scansFd ??= openSync(this.#scansFile, 'a', 0o600);
+      writeSync(this.#scansFd, line);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      bus.emit({ type: 'lab-warning', at: Date.now(), peer, code: e.code ?? 'EWRITE', message: `cannot write the scan to scans.jsonl: ${e.message}` });
+    }
+  }
+
   close(): void {
     this.#unsubscribe();
     closeSync(this.#fd);
+    if (this.#scansFd !== undefined) closeSync(this.#scansFd);
   }
 }

@@ -141,6 +141,11 @@ export interface SessionRecord {
     /** 'imitated up to ServerHello: …', what was sent and what the client answered. */
     readonly note: string;
   };
+  /**
+   * A scanner connection (`mxlab scan`): the raw hello sent and the server's answer. Its result is
+   * 'handshake-failed' even when a ServerHello came: the scanner stops there on purpose.
+   */
+  readonly scanProbe?: { readonly hello: string; readonly answer: string; readonly serverHello: boolean };
   readonly result: SessionResult;
   /** Final protocol reply that decided the session, e.g. '250 2.0.0 Ok: queued as …', '530 5.7.0 …'. */
   readonly reply?: string;

@@ -13,6 +13,7 @@ interface Draft {
   established?: LabEventOf<'tls-established'>;
   failed?: LabEventOf<'tls-failed'>;
   imitated?: LabEventOf<'tls-imitated'>;
+  scan?: LabEventOf<'scan-answer'>;
   refused?: string;
   error?: LabEventOf<'session-error'>;
   messages: LabEventOf<'message'>[];
@@ -139,6 +140,10 @@ export class RecordBuilder implements SessionSink {
         d.imitated = e;
         d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `imitated ServerHello: ${e.version} ${e.suite.iana}${e.suite.openssl ? ` (${e.suite.openssl})` : ''}` });
         break;
+      case 'scan-answer':
+        d.scan = e;
+        d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `scan: ${e.hello} → ${e.answer}` });
+        break;
       case 'tls-failed':
         d.failed = e;
         d.transcript.push({ t: Math.max(0, e.at - t0), dir: '*', line: `TLS handshake failed: ${e.code ? `${e.code}: ` : ''}${e.message}` });
@@ -195,7 +200,7 @@ export class RecordBuilder implements SessionSink {
 function resultOf(d: Draft): SessionResult {
   // A sending peer's result is its policy's decision (smtp/sender.ts), e.g. refused after a failed handshake.
   if (d.outcome) return d.outcome.result;
-  if (d.failed) return 'handshake-failed';
+  if (d.failed || d.scan) return 'handshake-failed';
   if (d.error) return 'error';
   if (d.refused) return 'refused';
   if (d.established) return 'tls';
@@ -224,6 +229,7 @@ function build(d: Draft, endAt: number): SessionRecord {
     r.startTlsAttempted = d.startTlsAt !== undefined;
   }
   if (d.hello) r.clientHello = d.hello;
+  if (d.scan) r.scanProbe = { hello: d.scan.hello, answer: d.scan.answer, serverHello: d.scan.serverHello };
   if (d.imitated) {
     const { suite, version, note } = d.imitated;
     r.imitated = { suite: suite.iana, code: suite.code, ...(suite.openssl ? { openssl: suite.openssl } : {}), version, note };

@@ -12,6 +12,8 @@
  * - LEGACY_SUITES: written by hand from the IANA registry for suites OpenSSL 3 cannot negotiate at all
  *   (RC4, DES, 3DES, IDEA, SEED, EXPORT, static DH/ECDH), under their OpenSSL 1.0.2 names, which is
  *   what the old peers we imitate call them. Peers that offer these are the point of mxlab.
+ * - IANA_ONLY_SUITES: the rest of the registry's TLS ≤ 1.2 suites (Kerberos, static-DH/ECDH ARIA and
+ *   CAMELLIA, …), named by the IANA only, so that `mxlab scan` offers them.
  * - SIGNALLING_SUITES: the two SCSVs, which are flags in the cipher list, not ciphers.
  */
 
@@ -32,6 +34,8 @@ export type KeyExchange =
   | 'ECDHEPSK'
   | 'RSAPSK'
   | 'SRP'
+  /** Kerberos (RFC 2712): OpenSSL dropped it in 1.1.0. */
+  | 'KRB5'
   | 'NULL'
   | 'SCSV';
 
@@ -317,6 +321,94 @@ const LEGACY_SUITES: readonly CipherSuite[] = [
 ];
 
 /**
+ * Registered suites no OpenSSL ever named and no peer of mxlab serves, listed so that a scan offers
+ * everything the IANA registry holds for TLS ≤ 1.2 (testssl.sh offers them too). Codes and names from
+ * the RFCs that registered them: RFC 2712 (Kerberos), RFC 5932 (CAMELLIA with SHA-256 for static DH),
+ * RFC 6209 (ARIA) and RFC 6367 (CAMELLIA for ECC, GCM and PSK). The other fields are read off the name
+ * (ianaOnlySuite below), so there is nothing to copy wrongly.
+ */
+const IANA_ONLY_NAMES: readonly (readonly [number, string])[] = [
+  // RFC 2712 §3.
+  [0x001E, 'TLS_KRB5_WITH_DES_CBC_SHA'], [0x001F, 'TLS_KRB5_WITH_3DES_EDE_CBC_SHA'], [0x0020, 'TLS_KRB5_WITH_RC4_128_SHA'],
+  [0x0021, 'TLS_KRB5_WITH_IDEA_CBC_SHA'], [0x0022, 'TLS_KRB5_WITH_DES_CBC_MD5'], [0x0023, 'TLS_KRB5_WITH_3DES_EDE_CBC_MD5'],
+  [0x0024, 'TLS_KRB5_WITH_RC4_128_MD5'], [0x0025, 'TLS_KRB5_WITH_IDEA_CBC_MD5'], [0x0026, 'TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA'],
+  [0x0027, 'TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA'], [0x0028, 'TLS_KRB5_EXPORT_WITH_RC4_40_SHA'], [0x0029, 'TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5'],
+  [0x002A, 'TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5'], [0x002B, 'TLS_KRB5_EXPORT_WITH_RC4_40_MD5'],
+  // RFC 5932 §3.
+  [0x00BB, 'TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256'], [0x00BC, 'TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256'],
+  [0x00C1, 'TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256'], [0x00C2, 'TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256'],
+  // RFC 6209 §2.
+  [0xC03C, 'TLS_RSA_WITH_ARIA_128_CBC_SHA256'], [0xC03D, 'TLS_RSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC03E, 'TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256'], [0xC03F, 'TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384'],
+  [0xC040, 'TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256'], [0xC041, 'TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC042, 'TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256'], [0xC043, 'TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384'],
+  [0xC044, 'TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256'], [0xC045, 'TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC046, 'TLS_DH_anon_WITH_ARIA_128_CBC_SHA256'], [0xC047, 'TLS_DH_anon_WITH_ARIA_256_CBC_SHA384'],
+  [0xC048, 'TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256'], [0xC049, 'TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC04A, 'TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256'], [0xC04B, 'TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC04C, 'TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256'], [0xC04D, 'TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC04E, 'TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256'], [0xC04F, 'TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384'],
+  [0xC054, 'TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256'], [0xC055, 'TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xC058, 'TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256'], [0xC059, 'TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384'],
+  [0xC05A, 'TLS_DH_anon_WITH_ARIA_128_GCM_SHA256'], [0xC05B, 'TLS_DH_anon_WITH_ARIA_256_GCM_SHA384'],
+  [0xC05E, 'TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256'], [0xC05F, 'TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xC062, 'TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256'], [0xC063, 'TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384'],
+  [0xC064, 'TLS_PSK_WITH_ARIA_128_CBC_SHA256'], [0xC065, 'TLS_PSK_WITH_ARIA_256_CBC_SHA384'],
+  [0xC066, 'TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256'], [0xC067, 'TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384'],
+  [0xC068, 'TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256'], [0xC069, 'TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384'],
+  [0xC070, 'TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256'], [0xC071, 'TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384'],
+  // RFC 6367 §2.
+  [0xC074, 'TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256'], [0xC075, 'TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384'],
+  [0xC078, 'TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256'], [0xC079, 'TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384'],
+  [0xC07A, 'TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC07B, 'TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC07C, 'TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC07D, 'TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC07E, 'TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC07F, 'TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC080, 'TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256'], [0xC081, 'TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC082, 'TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256'], [0xC083, 'TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC084, 'TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256'], [0xC085, 'TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC086, 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC087, 'TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC088, 'TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC089, 'TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC08A, 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC08B, 'TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC08C, 'TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256'], [0xC08D, 'TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC08E, 'TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256'], [0xC08F, 'TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC090, 'TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256'], [0xC091, 'TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384'],
+  [0xC092, 'TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256'], [0xC093, 'TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384'],
+  // RFC 8442 §3 (0xD004 was never assigned).
+  [0xD001, 'TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256'], [0xD002, 'TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384'],
+  [0xD003, 'TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256'], [0xD005, 'TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256'],
+];
+
+/** Key exchange and authentication by the part of an IANA name before `_WITH_`. */
+const KX_OF_NAME: Readonly<Record<string, readonly [KeyExchange, string]>> = {
+  RSA: ['RSA', 'RSA'], DH_DSS: ['DH', 'DH'], DH_RSA: ['DH', 'DH'], DHE_DSS: ['DHE', 'DSS'], DHE_RSA: ['DHE', 'RSA'],
+  DH_anon: ['DHE', 'None'], ECDH_ECDSA: ['ECDH', 'ECDH'], ECDH_RSA: ['ECDH', 'ECDH'], ECDHE_ECDSA: ['ECDHE', 'ECDSA'],
+  ECDHE_RSA: ['ECDHE', 'RSA'], PSK: ['PSK', 'PSK'], DHE_PSK: ['DHEPSK', 'PSK'], RSA_PSK: ['RSAPSK', 'RSA'],
+  ECDHE_PSK: ['ECDHEPSK', 'PSK'], KRB5: ['KRB5', 'KRB5'], KRB5_EXPORT: ['KRB5', 'KRB5'],
+};
+
+/** Cipher (as OpenSSL prints it) and key bits by the part of an IANA name between `_WITH_` and the hash. */
+const ENC_OF_NAME: Readonly<Record<string, readonly [string, number]>> = {
+  DES_CBC: ['DES', 56], DES_CBC_40: ['DES', 40], '3DES_EDE_CBC': ['3DES', 168], RC4_128: ['RC4', 128], RC4_40: ['RC4', 40],
+  RC2_CBC_40: ['RC2', 40], IDEA_CBC: ['IDEA', 128], ARIA_128_CBC: ['ARIA', 128], ARIA_256_CBC: ['ARIA', 256],
+  ARIA_128_GCM: ['ARIAGCM', 128], ARIA_256_GCM: ['ARIAGCM', 256], CAMELLIA_128_CBC: ['Camellia', 128],
+  CAMELLIA_256_CBC: ['Camellia', 256], CAMELLIA_128_GCM: ['CamelliaGCM', 128], CAMELLIA_256_GCM: ['CamelliaGCM', 256],
+  AES_128_GCM: ['AESGCM', 128], AES_256_GCM: ['AESGCM', 256], AES_128_CCM: ['AESCCM', 128], AES_128_CCM_8: ['AESCCM8', 128],
+};
+
+function ianaOnlySuite(code: number, iana: string): CipherSuite {
+  const m = /^TLS_(.+)_WITH_(.+)_(SHA|SHA256|SHA384|MD5)$/.exec(iana);
+  const kx = m ? KX_OF_NAME[m[1]!] : undefined;
+  const enc = m ? ENC_OF_NAME[m[2]!] : undefined;
+  // A name the maps do not cover is a mistake in the list above, found by the first test that loads this module.
+  if (!m || !kx || !enc) throw new Error(`cipher-suites: cannot read ${iana}`);
+  const aead = /GCM|CCM/.test(enc[0]);
+  const mac = aead ? 'AEAD' : m[3] === 'SHA' ? 'SHA1' : m[3]!;
+  return { code, iana, kx: kx[0], au: kx[1], enc: enc[0], bits: enc[1], mac, legacy: true, ...(/_EXPORT_/.test(iana) ? { export: true } : {}) };
+}
+
+const IANA_ONLY_SUITES: readonly CipherSuite[] = IANA_ONLY_NAMES.map(([code, iana]) => ianaOnlySuite(code, iana));
+
+/**
  * Signalling values in the cipher list. Not `legacy`: OpenSSL 3 itself sends 0x00FF in every
  * pre-TLS 1.3 hello, and neither can ever be the negotiated suite.
  */
@@ -328,7 +420,7 @@ const SIGNALLING_SUITES: readonly CipherSuite[] = [
 ];
 
 /** Every known suite, sorted by code. */
-export const CIPHER_SUITES: readonly CipherSuite[] = [...OPENSSL3_SUITES, ...LEGACY_SUITES, ...SIGNALLING_SUITES].sort(
+export const CIPHER_SUITES: readonly CipherSuite[] = [...OPENSSL3_SUITES, ...LEGACY_SUITES, ...IANA_ONLY_SUITES, ...SIGNALLING_SUITES].sort(
   (a, b) => a.code - b.code,
 );
 
