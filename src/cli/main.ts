@@ -6,6 +6,7 @@ import { registerProbe } from './probe.js';
 import { registerProfiles } from './profiles.js';
 import { registerProxy } from './proxy.js';
 import { registerRun } from './run.js';
+import { registerScenario } from './scenario.js';
 import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   registerProfiles(program);
   registerCerts(program);
   registerRun(program);
+  registerScenario(program);
   try {
     await program.parseAsync(argv);
     // A command may have set a failing status (a delivery its policy refused).
