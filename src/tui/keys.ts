@@ -60,9 +60,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { key: 'n', command: 'peer-personality', context: 'peers', help: 'change the SMTP personality (pick list)' },
 ];
 
-/** The ink input of one key press, as far as the table needs it. */
-export interface KeyPress {
-  readonly input: string;
+/** ink's flags of one key press, as far as the table needs them. */
+export interface KeyFlags {
   readonly upArrow?: boolean;
   readonly downArrow?: boolean;
   readonly leftArrow?: boolean;
@@ -78,7 +77,7 @@ export interface KeyPress {
 }
 
 /** The table's name for a key press. */
-export function keyName(k: KeyPress): string {
+export function keyName(input: string, k: KeyFlags): string {
   if (k.upArrow) return 'up';
   if (k.downArrow) return 'down';
   if (k.leftArrow) return 'left';
@@ -90,7 +89,7 @@ export function keyName(k: KeyPress): string {
   if (k.return) return 'return';
   if (k.escape) return 'escape';
   if (k.tab) return 'tab';
-  return k.input;
+  return input;
 }
 
 /** The command a key means in a context: the context's own binding first, then the global one. */

@@ -217,6 +217,11 @@ export class ConsoleStore {
     return r;
   }
 
+  /** The full records kept in memory, oldest first (a saved scenario looks for the server half here). */
+  recentRecords(): SessionRecord[] {
+    return [...this.#records.values()];
+  }
+
   get peers(): readonly PeerInfo[] {
     return this.#peers;
   }
