@@ -36,6 +36,7 @@ interface ServeFlags {
   hideStarttls?: boolean;
   refuseStarttls?: boolean;
   keylog?: string;
+  tui?: boolean;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -88,6 +89,8 @@ export function registerServe(program: Command): void {
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
+    .option('--tui', 'open the interactive console (on a terminal, outside CI)')
+    .option('--no-tui', 'print one line per session even on a terminal')
     .action(async (flags: ServeFlags) => {
       const format = parseFormat(flags.format);
       const quirks = {
@@ -123,7 +126,7 @@ export function registerServe(program: Command): void {
       };
       const imap: ImapServerSpec[] = flags.imap || flags.imaps ? [{ ...mail, imap: flags.imap ?? [], imaps: flags.imaps ?? [] }] : [];
       const pop3: Pop3ServerSpec[] = flags.pop3 || flags.pop3s ? [{ ...mail, pop3: flags.pop3 ?? [], pop3s: flags.pop3s ?? [] }] : [];
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3 });
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui === true });
     });
 }
 
@@ -147,6 +150,18 @@ export interface ServeOptions {
   /** IMAP and POP3 peers serving what the receivers accept. */
   readonly imap?: readonly ImapServerSpec[];
   readonly pop3?: readonly Pop3ServerSpec[];
+  /** Open the interactive console instead of printing lines (only on a terminal and outside CI). */
+  readonly tui?: boolean;
+}
+
+/**
+ * Whether the console may open: asked for, stdin and stdout a terminal, and not under CI (CI logs
+ * want today's lines, and ink would write only its last frame there).
+ */
+export function consoleWanted(asked: boolean | undefined, env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean } = process.stdout, stdin: { isTTY?: boolean } = process.stdin): boolean {
+  if (!asked) return false;
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  return !ci && !!stdout.isTTY && !!stdin.isTTY;
 }
 
 /** Starts the receivers (and IMAP/POP3 servers), prints where they listen, prints sessions live, stops on Ctrl-C. */
@@ -185,6 +200,12 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     }
   }
   if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
+  if (consoleWanted(opts.tui)) {
+    // Loaded only here: the line output never pays for ink and React.
+    const { runConsole } = await import('../tui/run-console.js');
+    await runConsole(lab);
+    return;
+  }
   err('Ctrl-C stops the lab; records are written as each session ends.\n');
   printSessions(lab.bus, opts.format);
   await runUntilSignal(lab, err);

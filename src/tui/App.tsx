@@ -101,6 +101,11 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size }: A
 
   // Key handling reads the refs, not this render's values: the previous key may have changed them.
   const onKey = (inputChar: string, key: Key): void => {
+    // A paste (or keys arriving together) comes as one string: each character is a key of its own.
+    if (inputChar.length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of inputChar) onKey(ch === '\r' || ch === '\t' || ch === '\x7f' ? '' : ch, { ...key, return: ch === '\r', tab: ch === '\t', backspace: ch === '\x7f' });
+      return;
+    }
     const { view, before, input, pick, panel, peers, peer, openRow } = now();
     const selectedRecord = () => {
       const row = view === 'detail' ? openRow : store.selected;
@@ -277,7 +282,7 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size }: A
   ) : view === 'events' ? (
     <EventsView events={store.events} height={body} />
   ) : view === 'help' ? (
-    <HelpView height={body} />
+    <HelpView height={body} columns={columns} />
   ) : (
     <SessionsView store={store} columns={columns} height={body} />
   );

@@ -15,7 +15,7 @@ export function PeersView({ peers, index, height }: Props) {
   const top = Math.max(0, Math.min(index - Math.floor(fits / 2), peers.length - fits));
   return (
     <Box flexDirection="column" height={height}>
-      <Text bold>{`${fit('PEER', 26)}${fit('STATE', 9)}${fit('ENDPOINTS', 34)}${fit('PROFILE', 24)}${fit('POLICY', 11)}SESSIONS open/all`}</Text>
+      <Text bold>{`${fit('PEER', 26)}${fit('STATE', 9)}${fit('ENDPOINTS', 34)}${fit('PROFILE', 24)}${fit('POLICY', 11)}OPEN/ALL`}</Text>
       {peers.slice(top, top + fits).map((p, i) => {
         const at = top + i;
         const endpoints = p.endpoints.map((e) => `${e.protocol}${e.tlsMode === 'implicit' ? 's' : ''}:${e.port}`).join(' ');

@@ -1,12 +1,12 @@
 import type { SessionRow } from './session-row.js';
 
-/** Cuts or pads to exactly `w` characters (an ellipsis marks a cut). */
+/** Cuts or pads to exactly `w` characters, the last one a space between columns (an ellipsis marks a cut). */
 export function fit(s: string, w: number): string {
   if (w <= 0) return '';
-  return s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w);
+  return s.length > w - 1 ? `${s.slice(0, Math.max(0, w - 2))}… ` : s.padEnd(w);
 }
 
-const time = (ms: number): string => new Date(ms).toISOString().slice(11, 23);
+const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
 function starttls(r: SessionRow): string {
   if (r.tlsMode === 'implicit') return 'impl';
@@ -17,13 +17,13 @@ function starttls(r: SessionRow): string {
 
 /** The Sessions view's columns: header and width; CIPHER takes what the terminal has left. */
 export const SESSION_COLUMNS = [
-  ['TIME', 13], ['PEER', 24], ['PROTO:PORT', 11], ['CLIENT', 24], ['STLS', 6], ['VERSION', 8], ['CIPHER', 0], ['KX', 13], ['RESULT', 17], ['DUR', 7],
+  ['TIME', 9], ['PEER', 18], ['PROTO:PORT', 11], ['CLIENT', 21], ['STLS', 6], ['VERSION', 8], ['CIPHER', 0], ['KX', 12], ['RESULT', 17], ['DUR', 7],
 ] as const;
 
 const FIXED = SESSION_COLUMNS.reduce((n, [, w]) => n + w, 0);
 
 export function cipherWidth(columns: number): number {
-  return Math.max(8, Math.min(30, columns - FIXED - 1));
+  return Math.max(8, Math.min(30, columns - FIXED - 2));
 }
 
 export function sessionHeader(columns: number): string {
