@@ -50,3 +50,11 @@ t.test('scenario from a record', async (t) => {
     t.equal(bad.code, 2);
   });
 });
+
+t.test('the README\'s saved-scenario example loads', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## The console'), readme.indexOf('## Library API'));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  t.equal(blocks.length, 1);
+  t.same(parseScenario('README console example', blocks[0]!).problems, []);
+});
