@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../usage-error.js';
 
 /** `--smtp 2525`: an integer port 0-65535 (0 lets the OS pick). */
@@ -26,4 +27,13 @@ export function parseInteger(flag: string, min: number, max: number) {
 export function parseAddress(value: string): string {
   if (!/^[0-9a-fA-F:.]+$/.test(value) && value !== 'localhost') throw new UsageError(`--listen: got "${value}", want an IP address such as 127.0.0.1 or ::1`);
   return value === 'localhost' ? '127.0.0.1' : value;
+}
+
+/** A file a flag names (`--ca`, `--data`), or a UsageError naming the flag and why it cannot be read. */
+export function readFlagFile(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }

@@ -8,6 +8,7 @@ import { personality } from '../smtp/personality.js';
 import { parseServerPolicy } from '../model/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
+import { consoleCommands } from './console-commands.js';
 import { parseFormat, printSessions } from './printer.js';
 import { runUntilSignal } from './run-until-signal.js';
 
@@ -203,7 +204,7 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   if (consoleWanted(opts.tui)) {
     // Loaded only here: the line output never pays for ink and React.
     const { runConsole } = await import('../tui/run-console.js');
-    await runConsole(lab);
+    await runConsole(lab, { commands: consoleCommands(lab) });
     return;
   }
   err('Ctrl-C stops the lab; records are written as each session ends.\n');

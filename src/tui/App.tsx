@@ -53,13 +53,15 @@ export interface AppProps {
   readonly onQuit: () => void;
   /** Listen to keys (only on a terminal). @default true */
   readonly interactive?: boolean;
+  /** Runs a `:` command line the console does not know itself (send, probe), resolving with one line to show. */
+  readonly runCommand?: (line: string) => Promise<string>;
   /** Fixed size instead of the terminal's (tests). */
   readonly size?: { columns: number; rows: number };
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-export function App({ store, lab, saveDir, onQuit, interactive = true, size }: AppProps) {
+export function App({ store, lab, saveDir, onQuit, interactive = true, size, runCommand }: AppProps) {
   useStore(store);
   const { columns, rows } = useTerminalSize(size);
   const [viewRef, setView] = useSyncState<View>('sessions');
@@ -231,7 +233,9 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size }: A
         case '':
           return;
         default:
-          setMessage(`:${verb}: not a console command (q, filter EXPR, help)`);
+          if (!runCommand) return setMessage(`:${verb}: not a console command (q, filter EXPR, help)`);
+          setMessage(`:${text.trim()} …`);
+          act(runCommand(text));
       }
     };
     if (key.ctrl && inputChar === 'c') return onQuit();

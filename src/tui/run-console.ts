@@ -13,6 +13,8 @@ export interface ConsoleOptions {
   readonly saveDir?: string;
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
+  /** Runs a `:` command line other than the console's own (the CLI's send and probe); says how it went. */
+  readonly commands?: (line: string) => Promise<string>;
 }
 
 /**
@@ -51,7 +53,7 @@ export function runConsole(lab: Lab, options: ConsoleOptions = {}): Promise<void
       process.stderr.write(`mxlab: console crashed: ${err.stack ?? err.message}\n`);
       void lab.stop().finally(() => process.exit(1));
     };
-    const instance = render(createElement(App, { store, lab, saveDir: options.saveDir ?? lab.runDir.path, onQuit: finish }), {
+    const instance = render(createElement(App, { store, lab, saveDir: options.saveDir ?? lab.runDir.path, onQuit: finish, ...(options.commands ? { runCommand: options.commands } : {}) }), {
       stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 20,
     });
     process.once('SIGINT', onSignal);
