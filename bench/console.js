@@ -77,6 +77,7 @@ function memory() {
   const source = { subscribe: (l) => (listeners.add(l), () => listeners.delete(l)), listPeers: () => [], runDir: { sessionsFile: join(os.tmpdir(), 'mxlab-bench-none.jsonl') } };
   global.gc?.();
   const before = process.memoryUsage().rss;
+  const heapBefore = process.memoryUsage().heapUsed;
   const store = new ConsoleStore(source, { throttleMs: 1000 });
   const hello = { recordVersion: 'TLSv1', legacyVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', offeredVersions: ['TLSv1.3', 'TLSv1.2'], ciphers: [], extensions: [], grease: false, length: 300, format: 'tls', ja4: 't13i311000_e8f1e7e78f70_d41ae481755e', client: 'swaks 20201014.0' };
   const t0 = performance.now();
@@ -102,13 +103,14 @@ function memory() {
   const filterMs = performance.now() - t1;
   global.gc?.();
   const after = process.memoryUsage().rss;
+  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   store.close();
-  return { rows: store.totalCount, rssBeforeMB: before / 2 ** 20, rssAfterMB: after / 2 ** 20, feedMs, filterMs };
+  return { rows: store.totalCount, rssBeforeMB: before / 2 ** 20, rssAfterMB: after / 2 ** 20, heapMB, feedMs, filterMs };
 }
 
 const mem = memory();
-console.log(`memory: ${mem.rows} sessions in the store: RSS ${mem.rssBeforeMB.toFixed(0)} MB → ${mem.rssAfterMB.toFixed(0)} MB (+${(mem.rssAfterMB - mem.rssBeforeMB).toFixed(0)} MB); fed in ${mem.feedMs.toFixed(0)} ms, filter over all + one screen in ${mem.filterMs.toFixed(0)} ms`);
+console.log(`memory: ${mem.rows} sessions in the store: RSS ${mem.rssBeforeMB.toFixed(0)} MB → ${mem.rssAfterMB.toFixed(0)} MB (+${(mem.rssAfterMB - mem.rssBeforeMB).toFixed(0)} MB), live heap +${mem.heapMB.toFixed(0)} MB${global.gc ? '' : ' (run with --expose-gc for a settled figure)'}; fed in ${mem.feedMs.toFixed(0)} ms, filter over all + one screen in ${mem.filterMs.toFixed(0)} ms`);
 const headless = await measure(false);
 const tui = await measure(true);
 const ratio = tui.perSecond / headless.perSecond;
-console.log(`STARTTLS sessions/s on a pty, ${CONCURRENCY} in flight, ${DURATION_MS / 1000} s: headless ${headless.perSecond.toFixed(0)} (${headless.errors ?? 0} errors), console ${tui.perSecond.toFixed(0)} (${tui.errors ?? 0} errors): ${ratio.toFixed(2)}× ${ratio >= 0.9 ? '(≥ 0.9 ok)' : '(BELOW 0.9)'}`);
+console.log(`STARTTLS sessions/s on a pty, ${CONCURRENCY} in flight, ${DURATION_MS / 1000} s: headless ${headless.perSecond.toFixed(0)} (errors ${JSON.stringify(headless.errors)}), console ${tui.perSecond.toFixed(0)} (errors ${JSON.stringify(tui.errors)}): ${ratio.toFixed(2)}× ${ratio >= 0.9 ? '(≥ 0.9 ok)' : '(BELOW 0.9)'}`);

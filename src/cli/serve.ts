@@ -202,7 +202,9 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   }
   if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
   if (consoleWanted(opts.tui)) {
-    // Loaded only here: the line output never pays for ink and React.
+    // Loaded only here: the line output never pays for ink and React. React picks its build when it
+    // is first imported; the development build checks every render and costs the lab sessions/s.
+    process.env.NODE_ENV ??= 'production';
     const { runConsole } = await import('../tui/run-console.js');
     await runConsole(lab, { commands: consoleCommands(lab) });
     return;

@@ -25,7 +25,8 @@ export interface ConsoleOptions {
 export function runConsole(lab: Lab, options: ConsoleOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const store = new ConsoleStore(lab);
+  // A frame costs layout and terminal writes: five a second keep up with a person and leave the lab its CPU.
+  const store = new ConsoleStore(lab, { throttleMs: 200 });
   stdout.write(ALT_SCREEN_ON);
   return new Promise((resolve, reject) => {
     let restored = false;
@@ -54,7 +55,7 @@ export function runConsole(lab: Lab, options: ConsoleOptions = {}): Promise<void
       void lab.stop().finally(() => process.exit(1));
     };
     const instance = render(createElement(App, { store, lab, saveDir: options.saveDir ?? lab.runDir.path, onQuit: finish, ...(options.commands ? { runCommand: options.commands } : {}) }), {
-      stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 20,
+      stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 5,
     });
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
