@@ -132,6 +132,22 @@ t.test('the console on a lab', async (t) => {
     t.ok(summary.passed >= 2);
   });
 
+  await t.test('R shows command lines, w exports the filtered sessions', async (t) => {
+    await press('R');
+    await waitFor('reproduce', () => frame().includes('openssl s_client'));
+    t.match(frame(), /mxlab probe smtp 127\.0\.0\.1:\d+ --policy may/);
+    t.match(frame(), /swaks --to user@example\.net --server 127\.0\.0\.1 --port \d+ --tls/);
+    await press(KEY.escape);
+    await press('/', ...'peer:old'.split(''), KEY.enter);
+    await press('w');
+    await waitFor('exported', () => frame().includes('record(s) written to'));
+    const file = /written to (\S+)/.exec(frame().replace(/\n/g, ''))?.[1];
+    const lines = readFileSync(file!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { peer: string });
+    t.ok(lines.length >= 1);
+    t.ok(lines.every((r) => r.peer === 'old'), 'only the filtered sessions');
+    await press('/', KEY.escape);
+  });
+
   await t.test('q quits', async (t) => {
     await press('q');
     t.equal(quit, 1);
