@@ -7,6 +7,8 @@ import type { Quirks } from '../profiles/quirks.js';
 import { profileNames } from '../profiles/resolve.js';
 import { recordJson } from '../record/record-json.js';
 import { scenarioFromRecord, scenarioYaml } from '../scenario/from-record.js';
+import { reportJson } from '../scenario/report-json.js';
+import { closingLine, runPaths } from '../scenario/runner.js';
 import { PERSONALITIES } from '../smtp/personality.js';
 import type { ConsoleLab } from './console-lab.js';
 import { DETAIL_TABS } from './detail-tabs.js';
@@ -99,6 +101,22 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
 
   const act = (what: Promise<string>): void => {
     what.then(setMessage, (err: unknown) => setMessage(`error: ${errorText(err)}`)).finally(() => store.refreshPeers());
+  };
+
+  /** `:run PATH…`: each scenario's pass/fail in the event log as it ends, then where the report is. */
+  const runScenarioFiles = async (paths: readonly string[]): Promise<string> => {
+    setMessage(`running scenarios in ${paths.join(' ') || 'scenarios'}… (3 shows each as it ends)`);
+    const summary = await runPaths(paths.length ? paths : ['scenarios'], {
+      jobs: 4,
+      onScenario: (r) => {
+        const failed = r.tests.filter((x) => !x.ok).length;
+        store.note(`${failed ? 'FAIL' : 'PASS'} ${r.name} (${r.tests.length - failed}/${r.tests.length} tests, ${r.durationMs} ms)`);
+      },
+    });
+    const file = join(saveDir, `scenario-report-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, reportJson(summary));
+    store.note(`${closingLine(summary)}; report in ${file}`);
+    return `${closingLine(summary)}; report written to ${file}`;
   };
 
   // Key handling reads the refs, not this render's values: the previous key may have changed them.
@@ -230,10 +248,12 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
           return setView('sessions');
         case 'help':
           return handlers.help();
+        case 'run':
+          return act(runScenarioFiles(rest));
         case '':
           return;
         default:
-          if (!runCommand) return setMessage(`:${verb}: not a console command (q, filter EXPR, help)`);
+          if (!runCommand) return setMessage(`:${verb}: not a console command (q, filter EXPR, run PATHS, help)`);
           setMessage(`:${text.trim()} …`);
           act(runCommand(text));
       }

@@ -30,7 +30,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { key: '3', command: 'view-events', context: 'global', help: 'event log (warnings, peer changes)' },
   { key: 'escape', command: 'back', context: 'global', help: 'back / close' },
   { key: '/', command: 'filter', context: 'sessions', help: 'filter sessions (result:tls & !peer:modern | …)' },
-  { key: ':', command: 'command-line', context: 'global', help: 'command line (:send PEER|HOST:PORT --policy encrypt, :probe PEER, :filter EXPR, :q)' },
+  { key: ':', command: 'command-line', context: 'global', help: 'command line (:send PEER|HOST:PORT --policy encrypt, :probe PEER, :run SCENARIOS, :filter EXPR, :q)' },
   { key: 'up', command: 'up', context: 'sessions', help: 'previous session' },
   { key: 'k', command: 'up', context: 'sessions', help: 'previous session' },
   { key: 'down', command: 'down', context: 'sessions', help: 'next session' },

@@ -14,7 +14,7 @@ export interface StoreSource {
 
 export interface EventLogEntry {
   readonly at: number;
-  readonly kind: 'warning' | 'peer';
+  readonly kind: 'warning' | 'peer' | 'run';
   readonly text: string;
 }
 
@@ -230,6 +230,11 @@ export class ConsoleStore {
   refreshPeers(): void {
     this.#peers = this.#source.listPeers();
     this.#changed();
+  }
+
+  /** Adds a line of the console's own to the event log (a scenario run's progress). */
+  note(text: string): void {
+    this.#log({ at: Date.now(), kind: 'run', text });
   }
 
   get events(): readonly EventLogEntry[] {

@@ -130,6 +130,13 @@ t.test('the console on a lab', async (t) => {
     const summary = await runScenarios(await loadScenarios([file!]));
     t.equal(summary.failed, 0, JSON.stringify(summary.scenarios.flatMap((s) => s.tests.filter((x) => !x.ok))));
     t.ok(summary.passed >= 2);
+    // The same file run from the console's command line: live lines in the event log, then the report.
+    await press(':', ...`run ${file!}`.split(''), KEY.enter);
+    await waitFor('the run', () => frame().includes('report written to'), 30000);
+    t.match(frame().replace(/\n/g, ''), /\d+ passed, 0 failed; report written to \S+\.json/);
+    await press('3');
+    await waitFor('event log', () => /PASS \S+ \(\d+\/\d+ tests/.test(frame()));
+    await press('1');
   });
 
   await t.test('R shows command lines, w exports the filtered sessions', async (t) => {
