@@ -11,7 +11,7 @@ import { reportJson } from '../scenario/report-json.js';
 import { closingLine, runPaths } from '../scenario/runner.js';
 import { PERSONALITIES } from '../smtp/personality.js';
 import type { ConsoleLab } from './console-lab.js';
-import { DETAIL_TABS } from './detail-tabs.js';
+import { DETAIL_TABS, tabLines } from './detail-tabs.js';
 import { DetailView } from './DetailView.js';
 import { EventsView } from './EventsView.js';
 import { HelpView } from './HelpView.js';
@@ -122,11 +122,13 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
   // Key handling reads the refs, not this render's values: the previous key may have changed them.
   const onKey = (inputChar: string, key: Key): void => {
     // A paste (or keys arriving together) comes as one string: each character is a key of its own.
-    if (inputChar.length > 1 && !key.ctrl && !key.meta) {
+    if (inputChar.length > 1 && !key.ctrl && !key.meta && !inputChar.includes('\x1b')) {
       for (const ch of inputChar) onKey(ch === '\r' || ch === '\t' || ch === '\x7f' ? '' : ch, { ...key, return: ch === '\r', tab: ch === '\t', backspace: ch === '\x7f' });
       return;
     }
     const { view, before, input, pick, panel, peers, peer, openRow } = now();
+    // Scrolling stops at the tab's last screen, so that scrolling back up answers at once.
+    const lastScroll = (): number => (openRow ? Math.max(0, tabLines(DETAIL_TABS[tabRef.current] ?? 'Outcome', openRow, store.record(openRow.id)).length - (body - 2)) : 0);
     const selectedRecord = () => {
       const row = view === 'detail' ? openRow : store.selected;
       if (!row) return undefined;
@@ -151,9 +153,9 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
         else setView('sessions');
       },
       up: () => (view === 'detail' ? setScroll((s) => Math.max(0, s - 1)) : view === 'peers' ? setPeerIndex((i) => Math.max(0, i - 1)) : store.moveCursor(-1)),
-      down: () => (view === 'detail' ? setScroll((s) => s + 1) : view === 'peers' ? setPeerIndex((i) => Math.min(peers.length - 1, i + 1)) : store.moveCursor(1)),
+      down: () => (view === 'detail' ? setScroll((s) => Math.min(lastScroll(), s + 1)) : view === 'peers' ? setPeerIndex((i) => Math.min(peers.length - 1, i + 1)) : store.moveCursor(1)),
       'page-up': () => (view === 'detail' ? setScroll((s) => Math.max(0, s - body)) : store.moveCursor(-body)),
-      'page-down': () => (view === 'detail' ? setScroll((s) => s + body) : store.moveCursor(body)),
+      'page-down': () => (view === 'detail' ? setScroll((s) => Math.min(lastScroll(), s + body)) : store.moveCursor(body)),
       first: () => store.moveTo('first'),
       last: () => store.moveTo('last'),
       follow: () => {

@@ -75,6 +75,11 @@ t.test('the console on a lab', async (t) => {
     await waitFor('Logs tab', () => frame().includes('Exchange (SMTP'));
     await press(KEY.tab);
     await waitFor('JSON tab', () => frame().includes('"id":'));
+    await press(...Array<string>(300).fill('j'));
+    await waitFor('the last screen', () => /(\d+)-(\d+) of \2 lines/.test(frame()));
+    const last = Number(/(\d+)-\d+ of/.exec(frame())![1]);
+    await press(KEY.up);
+    await waitFor('one line up', () => frame().includes(`${last - 1}-`));
     await press(KEY.escape);
     await waitFor('back to the list', () => frame().includes('PROTO:PORT'));
   });
