@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { CATALOGUE } from '../../src/profiles/catalogue.js';
@@ -14,6 +15,23 @@ import { CLI_MAIN } from '../fixtures/run-cli.js';
 const TSX = import.meta.resolve('tsx/esm');
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 
+const canListen = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const s = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+});
+
+/**
+ * A base port whose six blocks (SMTP … POP3S, one port per profile) are all free, below the
+ * ephemeral range where the other tests' OS-picked ports live, and away from the default 2525.
+ */
+async function freeBase(): Promise<number> {
+  const ports = (base: number): number[] => [0, 100, 200, 300, 400, 500].flatMap((b) => CATALOGUE.map((_, i) => base + b + i));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 10000 + 600 * Math.floor(Math.random() * 35);
+    if ((await Promise.all(ports(base).map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports for the default lab');
+}
+
 function hasTmux(): boolean {
   try {
     execFileSync('tmux', ['-V']);
@@ -26,8 +44,7 @@ function hasTmux(): boolean {
 t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? false : 'tmux is not installed' }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mxlab-tmux-'));
   const session = `mxlab-e2e-${process.pid}`;
-  // A base port per run, away from the default 2525 a developer's own lab may hold.
-  const base = 20000 + (process.pid % 400) * 100 - ((process.pid % 400) * 100) % 600;
+  const base = await freeBase();
   const tls10 = base + CATALOGUE.findIndex((p) => p.name === 'tls10-only');
   t.teardown(() => {
     try {
