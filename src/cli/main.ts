@@ -19,9 +19,9 @@ async function main(argv: string[]): Promise<number> {
   // `mxlab scan` is timed against sslscan (bench/scan.js): it loads no lab, no mail server and no
   // scenario engine, which are most of the start-up time of every other command.
   if (argv[2] !== 'scan') {
-    const [serve, send, probe, proxy, defaultLab, profiles, certs, run] = await Promise.all([
+    const [serve, send, probe, proxy, defaultLab, profiles, certs, run, scenario] = await Promise.all([
       import('./serve.js'), import('./send.js'), import('./probe.js'), import('./proxy.js'),
-      import('./default-lab.js'), import('./profiles.js'), import('./certs.js'), import('./run.js'),
+      import('./default-lab.js'), import('./profiles.js'), import('./certs.js'), import('./run.js'), import('./scenario.js'),
     ]);
     serve.registerServe(program);
     send.registerSend(program);
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     profiles.registerProfiles(program);
     certs.registerCerts(program);
     run.registerRun(program);
+    scenario.registerScenario(program);
   } else {
     registerScan(program);
   }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../usage-error.js';
 
 /** `--smtp 2525`: an integer port 0-65535 (0 lets the OS pick). */
@@ -27,4 +28,20 @@ export function parseInteger(flag: string, min: number, max: number) {
 export function parseAddress(value: string): string {
   if (!isIP(value) && value !== 'localhost') throw new UsageError(`--listen: got "${value}", want an IP address such as 127.0.0.1 or ::1`);
   return value === 'localhost' ? '127.0.0.1' : value;
+}
+
+/** A file a flag names (`--ca`, `--data`), or a UsageError naming the flag and why it cannot be read. */
+/** A --ca file: readable, and holding at least one PEM certificate. */
+export function readCaFile(file: string): string {
+  const ca = readFlagFile('--ca', file).toString('utf8');
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); mxlab certs --export-ca FILE writes the lab's`);
+  return ca;
+}
+
+export function readFlagFile(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }

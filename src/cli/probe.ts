@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { printWarnings } from './printer.js';
 import { Lab } from '../lab/lab.js';
 import { parseProbeProtocol, type ProbeSpec } from '../probe/probe.js';
 import { planDelivery } from '../client/send-spec.js';
-import { UsageError } from '../usage-error.js';
-import { parseInteger } from './option-parsers.js';
+import { parseInteger, readCaFile } from './option-parsers.js';
 import { renderProbe } from './probe-report.js';
 
-interface ProbeFlags {
+export interface ProbeFlags {
   implicit?: boolean;
   policy: string;
   profile: string;
@@ -19,12 +17,9 @@ interface ProbeFlags {
   runDir?: string;
 }
 
-export function registerProbe(program: Command): void {
-  program
-    .command('probe')
-    .description('connect to an SMTP, IMAP or POP3 server like openssl s_client -starttls and print its session record (no mail, no password sent)')
-    .argument('<protocol>', 'smtp | imap | pop3')
-    .argument('<host:port>', 'the server under test')
+/** The options of `probe`, shared by the CLI command and the console's `:probe`. */
+export function probeOptions(command: Command): Command {
+  return command
     .option('--implicit', 'implicit TLS (465/993/995 style) instead of STARTTLS/STLS')
     .option('--policy <policy>', 'client policy: none | may | encrypt | verify | secure (also the Exchange / Cisco ESA words)', 'may')
     .option('--profile <name>', "the probe's TLS personality", 'modern')
@@ -32,26 +27,33 @@ export function registerProbe(program: Command): void {
     .option('--tls-domain <name>', 'name the certificate must carry under secure; also sent as SNI')
     .option('--timeout <ms>', 'connect / greeting / per-command timeout', parseInteger('--timeout', 100, 600000), 15000)
     .option('--json', 'print the session record as JSON')
-    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)')
+    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)');
+}
+
+/** Checks the probe's arguments and makes its spec before anything connects. */
+export function probeSpec(protocolArg: string, target: string, flags: ProbeFlags): ProbeSpec {
+  const protocol = parseProbeProtocol(protocolArg);
+  const ca = flags.ca ? readCaFile(flags.ca) : undefined;
+  const spec: ProbeSpec = {
+    protocol, to: target, implicit: !!flags.implicit, policy: flags.policy, profile: flags.profile,
+    ...(ca ? { ca } : {}),
+    ...(flags.tlsDomain ? { tlsDomain: flags.tlsDomain } : {}),
+    timeouts: { connectMs: flags.timeout, greetingMs: flags.timeout, commandMs: flags.timeout, totalMs: Math.max(flags.timeout * 4, 30000) },
+  };
+  planDelivery({ ...spec, name: `probe-${protocol}` });
+  return spec;
+}
+
+export function registerProbe(program: Command): void {
+  const command = program
+    .command('probe')
+    .description('connect to an SMTP, IMAP or POP3 server like openssl s_client -starttls and print its session record (no mail, no password sent)')
+    .argument('<protocol>', 'smtp | imap | pop3')
+    .argument('<host:port>', 'the server under test');
+  probeOptions(command)
     .action(async (protocolArg: string, target: string, flags: ProbeFlags) => {
-      const protocol = parseProbeProtocol(protocolArg);
-      let ca: string | undefined;
-      if (flags.ca) {
-        try {
-          ca = readFileSync(flags.ca, 'utf8');
-        } catch (err) {
-          throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-        if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----); mxlab certs --export-ca FILE writes the lab's`);
-      }
-      const spec: ProbeSpec = {
-        protocol, to: target, implicit: !!flags.implicit, policy: flags.policy, profile: flags.profile,
-        ...(ca ? { ca } : {}),
-        ...(flags.tlsDomain ? { tlsDomain: flags.tlsDomain } : {}),
-        timeouts: { connectMs: flags.timeout, greetingMs: flags.timeout, commandMs: flags.timeout, totalMs: Math.max(flags.timeout * 4, 30000) },
-      };
       // Every input is checked before a run folder is made.
-      planDelivery({ ...spec, name: `probe-${protocol}` });
+      const spec = probeSpec(protocolArg, target, flags);
       const lab = new Lab(flags.runDir ? { runDir: flags.runDir } : {});
       printWarnings(lab.bus);
       let record;

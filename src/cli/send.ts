@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { printWarnings } from './printer.js';
 import { Lab } from '../lab/lab.js';
@@ -10,10 +9,10 @@ import { parseClientPolicy } from '../model/client-policy.js';
 import { planDelivery, type SendSpec } from '../client/send-spec.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
-import { parseInteger, parseList } from './option-parsers.js';
+import { parseInteger, parseList, readFlagFile, readCaFile } from './option-parsers.js';
 import { renderDelivery, renderMatrix } from './send-report.js';
 
-interface SendFlags {
+export interface SendFlags {
   to: string;
   implicit?: boolean;
   policy?: string;
@@ -65,23 +64,8 @@ function policyFrom(flags: SendFlags): string {
 }
 
 function specFrom(flags: SendFlags, profile: string): SendSpec {
-  let ca: string | undefined;
-  if (flags.ca) {
-    try {
-      ca = readFileSync(flags.ca, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----); mxlab certs --export-ca FILE writes the lab's`);
-  }
-  let data: Buffer | undefined;
-  if (flags.data) {
-    try {
-      data = readFileSync(flags.data);
-    } catch (err) {
-      throw new UsageError(`--data: cannot read ${flags.data}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
+  const ca = flags.ca ? readCaFile(flags.ca) : undefined;
+  const data = flags.data ? readFlagFile('--data', flags.data) : undefined;
   return {
     to: flags.to,
     implicit: !!flags.implicit,
@@ -125,11 +109,12 @@ async function pool<T, R>(items: readonly T[], limit: number, run: (item: T) => 
   return out;
 }
 
-export function registerSend(program: Command): void {
-  program
-    .command('send')
-    .description('deliver a message to a server under test as a fake sending MTA, under a connector policy')
-    .requiredOption('--to <host:port>', 'the server under test')
+/**
+ * The options of `send`, shared by the CLI command and the console's `:send` (same parsing, same
+ * messages). `--to` is the CLI's; the console gives the target as the first word.
+ */
+export function sendOptions(command: Command): Command {
+  return command
     .option('--implicit', 'implicit TLS (SMTPS, port 465 style) instead of STARTTLS')
     .option('--policy <policy>', 'none | may | encrypt | verify | secure (also Cisco ESA: off, preferred, required, preferred-verify, required-verify)')
     .option('--ignore-starttls', 'Exchange: IgnoreSTARTTLS = true (policy none)')
@@ -153,14 +138,28 @@ export function registerSend(program: Command): void {
     .option('--jobs <n>', 'deliveries at once with --matrix', parseInteger('--jobs', 1, 64), 4)
     .option('--json', 'print the session record(s) as JSON')
     .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)')
-    .option('--keylog <file>', 'append the TLS secrets of every connection to FILE (SSLKEYLOGFILE format, for Wireshark)')
+    .option('--keylog <file>', 'append the TLS secrets of every connection to FILE (SSLKEYLOGFILE format, for Wireshark)');
+}
+
+/** Checks send flags and makes the specs (one per profile under --matrix) before anything is sent. */
+export function sendSpecs(flags: SendFlags): SendSpec[] {
+  const profiles = flags.matrix ? CATALOGUE.map((p) => p.name) : [flags.profile];
+  const specs = profiles.map((p) => specFrom(flags, p));
+  for (const s of specs) planDelivery(s);
+  parseClientPolicy(String(specs[0]!.policy));
+  resolveProfile(flags.profile);
+  return specs;
+}
+
+export function registerSend(program: Command): void {
+  const command = program
+    .command('send')
+    .description('deliver a message to a server under test as a fake sending MTA, under a connector policy');
+  sendOptions(command.requiredOption('--to <host:port>', 'the server under test'))
     .action(async (flags: SendFlags) => {
       const profiles = flags.matrix ? CATALOGUE.map((p) => p.name) : [flags.profile];
       // Every input is checked before anything is sent or a run folder is made.
-      const specs = profiles.map((p) => specFrom(flags, p));
-      for (const s of specs) planDelivery(s);
-      parseClientPolicy(String(specs[0]!.policy));
-      resolveProfile(flags.profile);
+      const specs = sendSpecs(flags);
       const lab = new Lab({ ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}) });
       printWarnings(lab.bus);
       const started = Date.now();

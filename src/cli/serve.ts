@@ -8,6 +8,7 @@ import { personality } from '../smtp/personality.js';
 import { parseServerPolicy } from '../model/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
+import { consoleCommands } from './console-commands.js';
 import { parseFormat, printSessions } from './printer.js';
 import { runUntilSignal } from './run-until-signal.js';
 
@@ -37,6 +38,7 @@ interface ServeFlags {
   refuseStarttls?: boolean;
   keylog?: string;
   maxMessageSize?: number;
+  tui?: boolean;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -90,6 +92,8 @@ export function registerServe(program: Command): void {
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
     .option('--max-message-size <bytes>', 'largest message accepted (SIZE); past it nothing is stored and DATA gets 552 5.3.4', parseInteger('--max-message-size', 1, 2 ** 31), 26214400)
+    .option('--tui', 'open the interactive console (on a terminal, outside CI)')
+    .option('--no-tui', 'print one line per session even on a terminal')
     .action(async (flags: ServeFlags) => {
       const format = parseFormat(flags.format);
       const quirks = {
@@ -126,7 +130,7 @@ export function registerServe(program: Command): void {
       };
       const imap: ImapServerSpec[] = flags.imap || flags.imaps ? [{ ...mail, imap: flags.imap ?? [], imaps: flags.imaps ?? [] }] : [];
       const pop3: Pop3ServerSpec[] = flags.pop3 || flags.pop3s ? [{ ...mail, pop3: flags.pop3 ?? [], pop3s: flags.pop3s ?? [] }] : [];
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3 });
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui === true });
     });
 }
 
@@ -150,6 +154,18 @@ export interface ServeOptions {
   /** IMAP and POP3 peers serving what the receivers accept. */
   readonly imap?: readonly ImapServerSpec[];
   readonly pop3?: readonly Pop3ServerSpec[];
+  /** Open the interactive console instead of printing lines (only on a terminal and outside CI). */
+  readonly tui?: boolean;
+}
+
+/**
+ * Whether the console may open: asked for, stdin and stdout a terminal, and not under CI (CI logs
+ * want today's lines, and ink would write only its last frame there).
+ */
+export function consoleWanted(asked: boolean | undefined, env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean } = process.stdout, stdin: { isTTY?: boolean } = process.stdin): boolean {
+  if (!asked) return false;
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  return !ci && !!stdout.isTTY && !!stdin.isTTY;
 }
 
 /** Starts the receivers (and IMAP/POP3 servers), prints where they listen, prints sessions live, stops on Ctrl-C. */
@@ -189,6 +205,14 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     }
   }
   if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
+  if (consoleWanted(opts.tui)) {
+    // Loaded only here: the line output never pays for ink and React. React picks its build when it
+    // is first imported; the development build checks every render and costs the lab sessions/s.
+    process.env.NODE_ENV ??= 'production';
+    const { runConsole } = await import('../tui/run-console.js');
+    await runConsole(lab, { commands: consoleCommands(lab) });
+    return;
+  }
   err('Ctrl-C stops the lab; records are written as each session ends.\n');
   printSessions(lab.bus, opts.format);
   await runUntilSignal(lab, err);

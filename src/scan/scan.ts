@@ -13,7 +13,7 @@ import { SessionEmitter } from '../events/session-emitter.js';
 import type { CertificateSummary } from '../model/session-record.js';
 import { buildClientHello, type ClientHelloSpec } from '../tls/client-hello-builder.js';
 import { CIPHER_SUITES, suiteByCode, suiteCodeText, type CipherSuite } from '../tls/cipher-suites.js';
-import { generateKeyShare, type KeyShare } from '../tls/key-share.js';
+import { generateKeyShare } from '../tls/key-share.js';
 import type { FlightGoal } from '../tls/parse-server-flight.js';
 import { alertName, groupName, versionName } from '../tls/registry.js';
 import { chainVerdict } from './chain-verdict.js';
