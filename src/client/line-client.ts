@@ -4,6 +4,7 @@ import type { SessionEventBody } from '../events/events.js';
 import { SessionEmitter } from '../events/session-emitter.js';
 import type { CertificateVerdict, Protocol } from '../model/session-record.js';
 import { describeClientTls } from './client-tls.js';
+import { connectTcp } from './tcp-connect.js';
 import type { SendPlan } from './send-spec.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import type { KeyLog } from '../tls/keylog.js';
@@ -55,40 +56,29 @@ export class LineClient {
   /** TCP; emits session-start either way (a refused connection is a session too). False on failure. */
   async connect(): Promise<boolean> {
     const p = this.#o.plan;
-    const socket = net.connect({ host: p.host, port: p.port });
-    socket.on('error', () => undefined);
-    const ok = await new Promise<NodeJS.ErrnoException | true>((resolve) => {
-      const timer = setTimeout(() => resolve(Object.assign(new Error(`no TCP connection to ${p.host}:${p.port} within ${p.timeouts.connectMs} ms`), { code: 'ETIMEDOUT' })), p.timeouts.connectMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      socket.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        resolve(err);
-      });
-    });
-    this.#socket = socket;
-    this.#start(socket);
-    if (ok !== true) {
-      socket.destroy();
-      const reason = ok.code === 'ECONNREFUSED' ? `connection refused by ${p.host}:${p.port} (nothing listens there)` : ok.message;
-      this.error(reason, 'connect', ok.code);
+    const opened = await connectTcp(p.host, p.port, p.timeouts.connectMs);
+    if ('error' in opened) {
+      this.#start(undefined);
+      const { code, message } = opened.error;
+      this.error(code === 'ECONNREFUSED' ? `connection refused by ${p.host}:${p.port} (nothing listens there)` : message, 'connect', code);
       return false;
     }
+    const socket = opened.socket;
+    this.#socket = socket;
+    this.#start(socket);
     if (!p.implicit) this.#reader.attach(socket);
     return true;
   }
 
-  #start(socket: net.Socket): void {
+  #start(socket: net.Socket | undefined): void {
     if (this.#started) return;
     this.#started = true;
     const p = this.#o.plan;
     this.#o.events.emit({
       type: 'session-start', role: 'client', protocol: this.#o.protocol, tlsMode: p.implicit ? 'implicit' : 'explicit',
       profile: p.profile.name, policy: p.policy.policy,
-      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
-      remote: { address: socket.remoteAddress ?? p.host, port: socket.remotePort ?? p.port },
+      local: { address: socket?.localAddress ?? '', port: socket?.localPort ?? 0 },
+      remote: { address: socket?.remoteAddress ?? p.host, port: socket?.remotePort ?? p.port },
     });
   }
 

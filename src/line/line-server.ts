@@ -1,7 +1,6 @@
 import type net from 'node:net';
 import type { ChainMaterial } from '../certs/chain-spec.js';
 import type { EventBus } from '../events/event-bus.js';
-import { SessionEmitter } from '../events/session-emitter.js';
 import { ServerTls } from '../handshake/server-tls.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import type { ServerPolicy } from '../model/server-policy.js';
@@ -88,17 +87,11 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
   protected accept(raw: net.Socket, endpoint: Endpoint, id: string): SessionHandle {
     const o = this.#o;
     const settings = this.current;
-    const events = new SessionEmitter(o.bus, id, this.name);
+    const events = this.openSession(raw, endpoint, id, { profile: settings.tls.profile.name, policy: settings.policy });
     const conn = new LineConnection({
       id, raw, tlsMode: endpoint.tlsMode, events, tls: settings.tls, maxLineBytes: o.maxLineBytes ?? this.#maxLineBytes,
       idleTimeoutMs: o.idleTimeoutMs ?? 60000, handshakeTimeoutMs: o.handshakeTimeoutMs ?? 10000,
       ...(o.keylog ? { keylog: o.keylog } : {}),
-    });
-    events.emit({
-      type: 'session-start', role: 'server', protocol: this.protocol, tlsMode: endpoint.tlsMode,
-      profile: settings.tls.profile.name, policy: endpoint.tlsMode === 'implicit' ? 'implicit' : settings.policy,
-      local: this.localEnd(raw, endpoint),
-      remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
     });
     raw.on('error', (err: NodeJS.ErrnoException) => conn.socketError(err));
     const closed = new Promise<void>((resolve) => {

@@ -174,6 +174,20 @@ export abstract class ListeningPeer implements Peer {
     return { address: raw.localAddress ?? '', port: raw.localPort ?? 0 };
   }
 
+  /**
+   * The events of a new session of this peer, its session-start already out: the profile and policy it
+   * starts with (a session on an implicit-TLS port has the policy 'implicit').
+   */
+  protected openSession(socket: net.Socket, endpoint: Endpoint, id: string, settings: { readonly profile: string; readonly policy: string }): SessionEmitter {
+    const events = new SessionEmitter(this.bus, id, this.name);
+    events.emit({
+      type: 'session-start', role: this.role, protocol: this.protocol, tlsMode: endpoint.tlsMode,
+      profile: settings.profile, policy: endpoint.tlsMode === 'implicit' ? 'implicit' : settings.policy,
+      local: this.localEnd(socket, endpoint), remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+    });
+    return events;
+  }
+
   /** Emits peer-changed around a settings change the subclass makes in `apply`. */
   protected changed(before: PeerSettingsView): void {
     this.bus.emit({ type: 'peer-changed', at: Date.now(), peer: this.name, before, after: this.settings });
@@ -220,12 +234,7 @@ export abstract class ListeningPeer implements Peer {
   /** A connection over a limit: told so on a plaintext start (closed at once on an implicit-TLS one), recorded as refused. */
   #refuse(socket: net.Socket, endpoint: Endpoint, id: string, why: string): SessionHandle {
     this.#refused += 1;
-    const events = new SessionEmitter(this.bus, id, this.name);
-    const s = this.settings;
-    events.emit({
-      type: 'session-start', role: this.role, protocol: this.protocol, tlsMode: endpoint.tlsMode, profile: s.profile, policy: endpoint.tlsMode === 'implicit' ? 'implicit' : s.policy,
-      local: this.localEnd(socket, endpoint), remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
-    });
+    const events = this.openSession(socket, endpoint, id, this.settings);
     socket.on('error', () => undefined);
     const ended = new Promise<void>((resolve) => socket.once('close', () => {
       events.emit({ type: 'session-end' });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { EventBus } from '../events/event-bus.js';
 import { SessionEmitter } from '../events/session-emitter.js';
+import { connectTcp } from '../client/tcp-connect.js';
 import { SECRET_MASK, transcriptText } from '../line/connection.js';
 import { suiteByCode, suiteName } from '../tls/cipher-suites.js';
 import type { ClientHelloSummary } from '../model/client-hello.js';
@@ -243,26 +244,11 @@ export class ProxySession {
 
   async #connect(): Promise<net.Socket | undefined> {
     const { host, port } = this.plan.upstream;
-    const socket = net.connect({ host, port });
-    socket.on('error', () => undefined);
-    const result = await new Promise<true | NodeJS.ErrnoException>((resolve) => {
-      const timer = setTimeout(() => resolve(Object.assign(new Error(`no TCP connection within ${this.plan.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), this.plan.connectTimeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      socket.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        resolve(err);
-      });
-      // The client may give up while the upstream is still being reached.
-      this.#raw.once('close', () => {
-        clearTimeout(timer);
-        resolve(Object.assign(new Error('the client left before the upstream answered the connection'), { code: 'ECONNRESET' }));
-      });
-    });
-    if (result === true) return socket;
-    socket.destroy();
+    // The client may give up while the upstream is still being reached.
+    const clientLeft = new Promise<{ code: string; message: string }>((resolve) => this.#raw.once('close', () => resolve({ code: 'ECONNRESET', message: 'the client left before the upstream answered the connection' })));
+    const opened = await connectTcp(host, port, this.plan.connectTimeoutMs, clientLeft);
+    if ('socket' in opened) return opened.socket;
+    const result = opened.error;
     const why = result.code === 'ECONNREFUSED' ? 'connection refused (nothing listens there)' : result.message;
     this.error(`cannot reach the upstream ${host}:${port}: ${why}`, 'connect', result.code);
     return undefined;

@@ -6,7 +6,7 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { ChainMaterial } from '../certs/chain-spec.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { PeerSettingsView } from '../events/events.js';
-import { SessionEmitter } from '../events/session-emitter.js';
+import type { SessionEmitter } from '../events/session-emitter.js';
 import { serverHandshake } from '../handshake/server-handshake.js';
 import { ServerTls, type TlsSummary } from '../handshake/server-tls.js';
 import type { ServerPolicy } from '../model/server-policy.js';
@@ -178,7 +178,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
   protected accept(raw: net.Socket, endpoint: Endpoint, id: string): SessionHandle {
     const settings = this.current;
     const tlsMode = endpoint.tlsMode;
-    const events = new SessionEmitter(this.bus, id, this.name);
+    const events = this.openSession(raw, endpoint, id, { profile: settings.tls.profile.name, policy: settings.policy });
     let resolveEnded!: () => void;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
     const state: SessionState = {
@@ -186,12 +186,6 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       lastCommand: '', inData: false, pending: [], finished: false, faults: new SessionFaults(settings.tls.profile.quirks), ended: resolveEnded,
     };
     this.#sessions.set(id, state);
-    events.emit({
-      type: 'session-start', role: 'server', protocol: 'smtp', tlsMode,
-      profile: settings.tls.profile.name, policy: tlsMode === 'implicit' ? 'implicit' : settings.policy,
-      local: this.localEnd(raw, endpoint),
-      remote: { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 },
-    });
     this.#listen(state);
     if (tlsMode === 'explicit') this.#serve(raw, state);
     else void this.#implicit(state);
