@@ -19,7 +19,8 @@ t.test('context first, then global; help from the table', async (t) => {
   t.equal(commandFor('S', 'sessions'), 'save-scenario');
   t.equal(commandFor('q', 'peers'), 'quit', 'global keys work everywhere');
   t.equal(commandFor('s', 'peers'), 'peer-toggle');
-  t.equal(commandFor('s', 'sessions'), undefined);
+  t.equal(commandFor('s', 'sessions'), 'send-form');
+  t.equal(commandFor('x', 'sessions'), undefined);
   const help = helpLines();
   t.ok(help.some((h) => h.keys === 'up/k' && h.context === 'sessions'), 'keys of one command are joined');
   t.equal(help.length, new Set(KEY_BINDINGS.map((b) => `${b.context}|${b.help}`)).size);
