@@ -116,6 +116,9 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
       }
       const hello = buildClientHello(spec);
       const reaction = await exchangeHello(opened.socket, hello.bytes, goal, timeout);
+      // The slot is free once the socket is closed, not when closing was asked for: a server that
+      // counts connections per client (Postfix's anvil) must never see more than --max-conns.
+      if (!opened.socket.closed) await new Promise((resolve) => opened.socket.once('close', resolve));
       events?.emit({
         type: 'scan-answer', hello: `${helloLabel(spec)}, ${spec.suites.length} suites, ${hello.message.length} bytes`, answer: `${describeReaction(reaction)} (${reaction.ms} ms)`, serverHello: reaction.kind === 'hello',
         ...(reaction.kind === 'hello' ? { chosen: chosenBy(reaction.flight.serverHello) } : {}),
