@@ -46,6 +46,10 @@ export function cipherString(profile: Profile): string {
     } else {
       parts.push('DEFAULT');
     }
+  } else {
+    // A TLS 1.3-only profile: minVersion keeps these suites out of every handshake, but OpenSSL
+    // refuses a context whose TLS ≤ 1.2 list is empty ("no cipher match").
+    parts.push('DEFAULT');
   }
   const level = securityLevel(profile);
   // @SECLEVEL applies to the whole context. Node splits the string at ':' and sends names starting

@@ -270,9 +270,24 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
     // TLS 1.3 encrypts the Certificate (RFC 8446 §2): only a real handshake reads it.
     jobs.push(limiter.run(async () => {
       n += 1;
-      const opened = await openForHandshake(t, { ehlo: o.ehlo ?? 'scan.mxlab.test', timeoutMs });
-      if (!opened.ok) return;
-      chainDer = await chainByHandshake(opened.socket, sni, timeoutMs);
+      // A session on the bus like every other connection of the scan, though Node makes this hello.
+      const events = o.bus ? new SessionEmitter(o.bus, `${prefix}-${n}`, o.peer ?? 'scanner') : undefined;
+      const opened = await openForHandshake(t, { ehlo: o.ehlo ?? 'scan.mxlab.test', timeoutMs, ...(events ? { events } : {}) });
+      if (!opened.ok) {
+        events?.emit({ type: 'session-error', code: opened.failure, message: opened.detail, stage: 'connect' });
+        events?.emit({ type: 'session-end' });
+        return;
+      }
+      const started = performance.now();
+      const got = await chainByHandshake(opened.socket, sni, timeoutMs);
+      chainDer = got.der;
+      events?.emit({
+        type: 'scan-answer', hello: 'Node TLS 1.3 handshake (for the encrypted Certificate)',
+        answer: got.der.length ? `${got.der.length} certificate(s) (${Math.round(performance.now() - started)} ms)` : `no certificate: ${got.failure ?? 'handshake failed'}`,
+        serverHello: got.der.length > 0,
+        ...(got.version && got.cipher ? { chosen: { version: got.version, suite: got.cipher, retry: false } } : {}),
+      });
+      events?.emit({ type: 'session-end' });
     }));
   }
 
@@ -362,16 +377,16 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
 }
 
 /** A real handshake (Node's TLS) on an opened connection, for the certificates of a TLS 1.3-only server. */
-function chainByHandshake(socket: import('node:net').Socket, sni: string | undefined, timeoutMs: number): Promise<Buffer[]> {
+function chainByHandshake(socket: import('node:net').Socket, sni: string | undefined, timeoutMs: number): Promise<{ der: Buffer[]; version?: string; cipher?: string; failure?: string }> {
   return new Promise((resolve) => {
     const secure = tls.connect({ socket, rejectUnauthorized: false, ...(sni ? { servername: sni } : {}) });
-    const timer = setTimeout(() => finish([]), timeoutMs);
-    function finish(der: Buffer[]): void {
+    const timer = setTimeout(() => finish({ der: [], failure: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    function finish(result: { der: Buffer[]; version?: string; cipher?: string; failure?: string }): void {
       clearTimeout(timer);
       secure.destroy();
-      resolve(der);
+      resolve(result);
     }
-    secure.on('error', () => finish([]));
+    secure.on('error', (err: NodeJS.ErrnoException) => finish({ der: [], failure: err.code ?? err.message }));
     secure.once('secureConnect', () => {
       const out: Buffer[] = [];
       const seen = new Set<string>();
@@ -379,8 +394,8 @@ function chainByHandshake(socket: import('node:net').Socket, sni: string | undef
         seen.add(c.fingerprint256);
         out.push(c.raw);
       }
-      finish(out);
+      const cipher = secure.getCipher();
+      finish({ der: out, ...(secure.getProtocol() ? { version: secure.getProtocol()! } : {}), ...(cipher ? { cipher: cipher.standardName || cipher.name } : {}) });
     });
   });
 }
-

@@ -182,6 +182,12 @@ t.test('every catalogue profile compiles into a secure context with its chain', 
   const md5 = resolveProfile('md5-chain');
   const material = await getChain(md5.chain!, { dir: DEFAULT_CERTS_DIR, name: chainName(md5) });
   t.throws(() => createSecureContext({ ...compileProfile(md5, material), ciphers: 'DEFAULT' }), 'md5 chain refused at the default level');
+  // Pinned to TLS 1.3 (--min-version TLSv1.3): no TLS ≤ 1.2 suite can be chosen, yet the context builds.
+  for (const name of CATALOGUE.filter((p) => p.kind === 'tls' && (p.maxVersion ?? 'TLSv1.3') === 'TLSv1.3' && !p.quirks).map((p) => p.name)) {
+    const only13 = resolveProfile(name, { minVersion: 'TLSv1.3' });
+    const m = await getChain(only13.chain!, { dir: DEFAULT_CERTS_DIR, name: chainName(only13) });
+    t.doesNotThrow(() => createSecureContext(compileProfile(only13, m)), `${name} --min-version TLSv1.3 compiles`);
+  }
   // Every TLS personality combined with every certificate personality.
   for (const tls of CATALOGUE.filter((p) => p.kind === 'tls')) {
     for (const cert of CATALOGUE.filter((p) => p.kind === 'cert')) {
