@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import type { ChainMaterial } from '../certs/chain-spec.js';
 import type { SessionEventBody } from '../events/events.js';
 import { compileProfile } from '../profiles/compile.js';
+import { labSecureContext } from '../profiles/secure-context.js';
 import type { Profile } from '../profiles/profile.js';
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import type { CertificateSummary } from '../model/session-record.js';
@@ -39,7 +40,7 @@ export class ServerTls {
     // Client-initiated renegotiation is refused (a no_renegotiation alert) on every TLS socket of every
     // peer: Node's own limit applies only to sockets a tls.Server accepts, and a client could otherwise
     // make the server redo the expensive half of a handshake at will (CVE-2011-1473).
-    this.context = tls.createSecureContext({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION });
+    this.context = labSecureContext({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION });
     this.chain = Object.freeze(describeChain(material.cert));
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
     if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
