@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../usage-error.js';
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../project-root.js';
+import { UsageError } from '../usage-error.js';
 import { registerCommands } from './commands.js';
 
 // Personalities such as dhe-1024 are weak on purpose; Node's warning about them is noise here.
@@ -10,9 +11,9 @@ process.on('warning', (w) => {
   process.stderr.write(`mxlab: ${w.name}: ${w.message}\n`);
 });
 
-/** The version in package.json (two folders up from src/cli/ and from dist/cli/). */
+/** The version in mxlab's package.json. */
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Exit statuses: 0 ok, 1 a run that failed its checks, 2 bad input (usage). */

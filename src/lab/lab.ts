@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { getChain } from '../certs/factory.js';
 import { type BacklogLimits, EventBacklog } from '../events/backlog.js';
 import { EventBus } from '../events/event-bus.js';
@@ -25,6 +24,7 @@ import { SmtpReceiver } from '../smtp/receiver.js';
 import { deliver, type SendSpec } from '../smtp/sender.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { KeyLog } from '../tls/keylog.js';
+import { projectPath } from '../project-root.js';
 import { UsageError } from '../usage-error.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
@@ -32,7 +32,7 @@ import { RunDir } from './run-dir.js';
 import { checkWritableFile, checkWritableFolder } from './writable-path.js';
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
-export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
+export const DEFAULT_CERTS_DIR = `${projectPath('certs')}/`;
 
 export interface LabOptions {
   /** Exact folder for this run's records and messages. */

@@ -3,13 +3,14 @@ import { Command, Help } from 'commander';
 import t from 'tap';
 import { COMMANDS, commandOf, registerCommands } from '../../src/cli/commands.js';
 import { runCli } from '../fixtures/run-cli.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /**
  * `mxlab --help` and `--version` load no command module: the top-level help is made from the table in
  * src/cli/commands.ts. These tests keep that table true to the modules, and check what the user sees.
  */
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url.replace('/.build/', '/')), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 t.test('the table matches what each command module registers', async (t) => {
   for (const entry of COMMANDS) {

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import t from 'tap';
 import { CATALOGUE } from '../../src/profiles/catalogue.js';
 import { profileNames } from '../../src/profiles/resolve.js';
-import { CLI_MAIN } from '../fixtures/run-cli.js';
+import { CLI_NODE_ARGS } from '../fixtures/run-cli.js';
 
 /**
  * The console end to end, as a user meets it: `mxlab lab` in a real terminal (tmux), a real
  * openssl s_client, keys sent with send-keys, the screen read with capture-pane.
  */
-const TSX = import.meta.resolve('tsx/esm');
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 
 const canListen = (port: number): Promise<boolean> => new Promise((resolve) => {
@@ -76,7 +75,7 @@ t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? f
   });
 
   tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, 'bash', '--norc', '--noprofile');
-  const cmd = `env -u CI -u FORCE_COLOR -u NO_COLOR NODE_OPTIONS= node --import ${TSX} ${CLI_MAIN} lab --base-port ${base} --run-dir ${join(dir, 'run')}; echo EXITED=$?`;
+  const cmd = `env -u CI -u FORCE_COLOR -u NO_COLOR NODE_OPTIONS= node ${CLI_NODE_ARGS.join(' ')} lab --base-port ${base} --run-dir ${join(dir, 'run')}; echo EXITED=$?`;
   keys(cmd, 'Enter');
   await waitUntil('the console', (s) => s.includes('PROTO:PORT') && s.includes('mxlab sessions'), 60000);
   t.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '1', 'alternate screen');
