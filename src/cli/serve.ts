@@ -13,7 +13,8 @@ import { parseServerPolicy } from '../model/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
 import { consoleCommands } from './console-commands.js';
-import { parseFormat, printSessions } from './printer.js';
+import { parseFormat, printSessions, terminalLayout } from './printer.js';
+import { type MappedPort, portGrid, portLines } from './port-grid.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 interface ServeFlags {
@@ -219,17 +220,20 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   }
   err(`mxlab lab: ${lab.runDir.path}\n`);
   if (lab.keylog) err(`  TLS key log: ${lab.keylog.file} (Wireshark: -o tls.keylog_file:${lab.keylog.file})\n`);
+  const ports: MappedPort[] = [];
   for (const r of lab.receivers) {
+    const spec = specs[lab.receivers.indexOf(r)];
     for (const l of r.endpoints) {
-      const spec = specs[lab.receivers.indexOf(r)];
-      err(`  ${`${l.address}:${l.port}`.padEnd(22)}${(l.tlsMode === 'implicit' ? 'smtps' : 'smtp').padEnd(7)}${r.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional')}\n`);
+      ports.push({ address: l.address, port: l.port, kind: l.tlsMode === 'implicit' ? 'smtps' : 'smtp', name: r.name, profile: r.settings.profile, policy: l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional') });
     }
   }
   for (const s of lab.servers) {
     for (const l of s.endpoints) {
-      err(`  ${`${l.address}:${l.port}`.padEnd(22)}${`${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`.padEnd(7)}${s.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy}\n`);
+      ports.push({ address: l.address, port: l.port, kind: `${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`, name: s.name, profile: s.settings.profile, policy: l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy });
     }
   }
+  // A terminal gets one line per profile; a pipe (a log, a test) the one line per port it always had.
+  for (const line of process.stderr.isTTY ? portGrid(ports) : portLines(ports)) err(`${line}\n`);
   if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
   if (consoleWanted(opts.tui)) {
     // Loaded only here: the line output never pays for ink and React. React picks its build when it
@@ -240,6 +244,6 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     return;
   }
   err('Ctrl-C stops the lab; records are written as each session ends.\n');
-  printSessions(lab.bus, opts.format);
+  printSessions(lab.bus, opts.format, undefined, undefined, terminalLayout());
   await runUntilSignal(lab, err);
 }
