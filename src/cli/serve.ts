@@ -178,7 +178,7 @@ export function consoleWanted(asked: boolean | undefined, env: NodeJS.ProcessEnv
  * runs off the main thread), after one line saying so: a first start is otherwise silent for seconds.
  * Cached chains cost one small read each here; the peers then read them again from the cache.
  */
-async function makeChains(specs: readonly { profile: string | Profile; overrides?: ProfileOverrides }[], certsDir: string, log: (s: string) => void): Promise<void> {
+export async function makeChains(specs: readonly { profile: string | Profile; overrides?: ProfileOverrides }[], certsDir: string, log: (s: string) => void): Promise<void> {
   const chains = new Map<string, { chain: ChainSpec; name: string }>();
   for (const spec of specs) {
     const profile = typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile;
