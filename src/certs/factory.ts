@@ -145,14 +145,28 @@ async function obtainChain(spec: ChainSpec, dir: string, folder: string, id: str
   return written.material;
 }
 
+/** Where a spec's chain lives: `<dir>/<name>-<id>/`. */
+function locate(spec: ChainSpec, opts: ChainOptions): { dir: string; id: string; folder: string } {
+  const dir = resolve(opts.dir);
+  const id = specId(spec);
+  return { dir, id, folder: `${safeChainName(opts.name)}-${id}` };
+}
+
+/**
+ * Whether getChain would serve the spec from the cache (no key to make): what a caller checks to say
+ * "making certificates" before a first start does so.
+ */
+export async function isChainCached(spec: ChainSpec, opts: ChainOptions): Promise<boolean> {
+  const { dir, id, folder } = locate(spec, opts);
+  return (await loadChain(dir, folder, id, spec)).state === 'ok';
+}
+
 /**
  * The key and certificates for a chain spec: read from `<dir>/<name>-<id>/` when cached, generated and
  * cached otherwise. Concurrent calls for the same spec share one generation.
  */
 export async function getChain(spec: ChainSpec, opts: ChainOptions): Promise<ChainMaterial> {
-  const dir = resolve(opts.dir);
-  const id = specId(spec);
-  const folder = `${safeChainName(opts.name)}-${id}`;
+  const { dir, id, folder } = locate(spec, opts);
   validateSpec(spec, `chain "${folder}"`);
   const path = join(dir, folder);
   const pending = inflight.get(path);

@@ -1,8 +1,6 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { signatureAlgorithmOf } from './describe.js';
 import { signingKey, type LinkRequest } from './link-request.js';
-import { signWithForge } from './sign-forge.js';
-import { signWithSelfsigned } from './sign-selfsigned.js';
 
 export type SignerName = 'selfsigned' | 'forge';
 
@@ -38,7 +36,11 @@ export async function signLink(req: LinkRequest): Promise<string> {
   }
   let pem: string;
   try {
-    pem = signer === 'forge' ? await signWithForge(req) : await signWithSelfsigned(req);
+    // The signing libraries load only when a certificate is made: a lab on cached certificates never
+    // pays for them at start-up.
+    pem = signer === 'forge'
+      ? await (await import('./sign-forge.js')).signWithForge(req)
+      : await (await import('./sign-selfsigned.js')).signWithSelfsigned(req);
   } catch (error) {
     throw new Error(`${req.label}: ${signer} could not sign it: ${(error as Error).message}`, { cause: error });
   }

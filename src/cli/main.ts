@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../project-root.js';
 import { UsageError } from '../usage-error.js';
-import { registerScan } from './scan.js';
+import { registerCommands } from './commands.js';
 
 // Personalities such as dhe-1024 are weak on purpose; Node's warning about them is noise here.
 process.removeAllListeners('warning');
@@ -9,33 +11,20 @@ process.on('warning', (w) => {
   process.stderr.write(`mxlab: ${w.name}: ${w.message}\n`);
 });
 
+/** The version in mxlab's package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Exit statuses: 0 ok, 1 a run that failed its checks, 2 bad input (usage). */
 async function main(argv: string[]): Promise<number> {
   const program = new Command('mxlab')
     .description('SMTP/IMAP/POP3 TLS test harness built from fake peers')
+    .version(packageVersion(), '-V, --version', 'print the version of mxlab')
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `mxlab: ${s.slice(7)}` : s) });
-  // `mxlab scan` is timed against sslscan (bench/scan.js): it loads no lab, no mail server and no
-  // scenario engine, which are most of the start-up time of every other command.
-  if (argv[2] !== 'scan') {
-    const [serve, send, probe, proxy, defaultLab, profiles, certs, run, scenario] = await Promise.all([
-      import('./serve.js'), import('./send.js'), import('./probe.js'), import('./proxy.js'),
-      import('./default-lab.js'), import('./profiles.js'), import('./certs.js'), import('./run.js'), import('./scenario.js'),
-    ]);
-    serve.registerServe(program);
-    send.registerSend(program);
-    probe.registerProbe(program);
-    registerScan(program);
-    proxy.registerProxy(program);
-    defaultLab.registerDefaultLab(program);
-    profiles.registerProfiles(program);
-    certs.registerCerts(program);
-    run.registerRun(program);
-    scenario.registerScenario(program);
-  } else {
-    registerScan(program);
-  }
+  await registerCommands(program, argv.slice(2));
   try {
     await program.parseAsync(argv);
     // A command may have set a failing status (a delivery its policy refused).

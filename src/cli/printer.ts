@@ -4,7 +4,8 @@ import { esaLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';
 import { recordJson } from '../record/record-json.js';
-import { tableHeader, tableRow } from '../record/render-table.js';
+import { tableHeader, tableRow, type TableLayout } from '../record/render-table.js';
+import { colourWanted } from '../text/colour.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
@@ -27,16 +28,26 @@ export function printWarnings(bus: EventBus, warn: (s: string) => void = (s) => 
 }
 
 /**
+ * How table lines look on `stream`: on a terminal, fitted to its width (read again for every line, so
+ * a resized window is followed) and coloured unless NO_COLOR; in a pipe, the fixed layout, coloured
+ * only with FORCE_COLOR.
+ */
+export function terminalLayout(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): () => TableLayout {
+  const colour = colourWanted(env, stream);
+  return () => (stream.isTTY && stream.columns ? { width: stream.columns, colour } : { colour });
+}
+
+/**
  * Prints each session as it ends, in the chosen format, and the lab's warnings on stderr (the core
  * never writes to the terminal itself). Returns the unsubscribe.
  */
-export function printSessions(bus: EventBus, format: Format, write: (s: string) => void = (s) => process.stdout.write(s), warn: (s: string) => void = (s) => process.stderr.write(s)): () => void {
-  if (format === 'table') write(tableHeader() + '\n');
+export function printSessions(bus: EventBus, format: Format, write: (s: string) => void = (s) => process.stdout.write(s), warn: (s: string) => void = (s) => process.stderr.write(s), layout: () => TableLayout = () => ({})): () => void {
+  if (format === 'table') write(tableHeader(layout()) + '\n');
   const warnings = printWarnings(bus, warn);
   const records = bus.on('record', ({ record }) => {
     switch (format) {
       case 'table':
-        write(tableRow(record) + '\n');
+        write(tableRow(record, layout()) + '\n');
         break;
       case 'jsonl':
         write(recordJson(record) + '\n');

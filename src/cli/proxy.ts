@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Lab } from '../lab/lab.js';
 import { parseHostPort, parseProxyProtocol, parseStripMode, planProxy, PROXY_PROTOCOLS, STRIP_MODES } from '../proxy/proxy-spec.js';
-import { parseFormat, printSessions } from './printer.js';
+import { parseFormat, printSessions, terminalLayout } from './printer.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 interface ProxyFlags {
@@ -54,7 +54,7 @@ export function registerProxy(program: Command): void {
       err(`mxlab lab: ${lab.runDir.path}\n`);
       err(`  ${`${l.address}:${l.port}`.padEnd(22)}${proxy.protocol.padEnd(7)}${proxy.name.padEnd(20)}→ ${proxy.plan.upstream.host}:${proxy.plan.upstream.port}  strip=${proxy.plan.strip}\n`);
       err('Ctrl-C stops the proxy; one record per client connection, with the verdict: did the client go on in plaintext, and what did it send in the clear?\n');
-      printSessions(lab.bus, format);
+      printSessions(lab.bus, format, undefined, undefined, terminalLayout());
       await runUntilSignal(lab, err);
     });
 }

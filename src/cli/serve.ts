@@ -3,13 +3,18 @@ import { Lab, type ReceiverSpec } from '../lab/lab.js';
 import type { ImapServerSpec, Pop3ServerSpec } from '../lab/mail-servers.js';
 import { compileProfile } from '../profiles/compile.js';
 import { readOverridesFile } from '../profiles/overrides-file.js';
-import { resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import type { Profile } from '../profiles/profile.js';
+import { chainName, resolveProfile, type ProfileOverrides } from '../profiles/resolve.js';
+import type { ChainSpec } from '../certs/chain-spec.js';
+import { getChain, isChainCached } from '../certs/factory.js';
+import { specId } from '../certs/spec-id.js';
 import { personality } from '../smtp/personality.js';
 import { parseServerPolicy } from '../model/server-policy.js';
 import { UsageError } from '../usage-error.js';
 import { parseAddress, parseInteger, parseList, parsePort } from './option-parsers.js';
 import { consoleCommands } from './console-commands.js';
-import { parseFormat, printSessions } from './printer.js';
+import { parseFormat, printSessions, terminalLayout } from './printer.js';
+import { type MappedPort, portGrid, portLines } from './port-grid.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 interface ServeFlags {
@@ -168,6 +173,27 @@ export function consoleWanted(asked: boolean | undefined, env: NodeJS.ProcessEnv
   return !ci && !!stdout.isTTY && !!stdin.isTTY;
 }
 
+/**
+ * Makes every certificate chain the peers need that is not cached yet, all at once (key generation
+ * runs off the main thread), after one line saying so: a first start is otherwise silent for seconds.
+ * Cached chains cost one small read each here; the peers then read them again from the cache.
+ */
+export async function makeChains(specs: readonly { profile: string | Profile; overrides?: ProfileOverrides }[], certsDir: string, log: (s: string) => void): Promise<void> {
+  const chains = new Map<string, { chain: ChainSpec; name: string }>();
+  for (const spec of specs) {
+    const profile = typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile;
+    if (profile.chain) chains.set(`${chainName(profile)}-${specId(profile.chain)}`, { chain: profile.chain, name: chainName(profile) });
+  }
+  const all = [...chains.values()];
+  const cached = await Promise.all(all.map((c) => isChainCached(c.chain, { dir: certsDir, name: c.name })));
+  const missing = all.filter((_, i) => !cached[i]);
+  if (!missing.length) return;
+  const started = performance.now();
+  log(`making ${missing.length} certificate chain(s) in ${certsDir} (first start; cached from now on)…\n`);
+  await Promise.all(missing.map((c) => getChain(c.chain, { dir: certsDir, name: c.name })));
+  log(`certificates ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 /** Starts the receivers (and IMAP/POP3 servers), prints where they listen, prints sessions live, stops on Ctrl-C. */
 export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOptions): Promise<void> {
   // Check every spec before the Lab makes its run folder, so that a typo leaves no empty runs/<time>/.
@@ -183,6 +209,7 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   const lab = new Lab({ ...(opts.runDir ? { runDir: opts.runDir } : {}), ...(opts.keylog ? { keylog: opts.keylog } : {}) });
   const err = (s: string): boolean => process.stderr.write(s);
   try {
+    await makeChains([...specs, ...(opts.imap ?? []), ...(opts.pop3 ?? [])], lab.certsDir, err);
     for (const spec of specs) await lab.addReceiver(spec);
     for (const spec of opts.imap ?? []) await lab.addImapServer(spec);
     for (const spec of opts.pop3 ?? []) await lab.addPop3Server(spec);
@@ -193,17 +220,20 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
   }
   err(`mxlab lab: ${lab.runDir.path}\n`);
   if (lab.keylog) err(`  TLS key log: ${lab.keylog.file} (Wireshark: -o tls.keylog_file:${lab.keylog.file})\n`);
+  const ports: MappedPort[] = [];
   for (const r of lab.receivers) {
+    const spec = specs[lab.receivers.indexOf(r)];
     for (const l of r.endpoints) {
-      const spec = specs[lab.receivers.indexOf(r)];
-      err(`  ${`${l.address}:${l.port}`.padEnd(22)}${(l.tlsMode === 'implicit' ? 'smtps' : 'smtp').padEnd(7)}${r.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional')}\n`);
+      ports.push({ address: l.address, port: l.port, kind: l.tlsMode === 'implicit' ? 'smtps' : 'smtp', name: r.name, profile: r.settings.profile, policy: l.tlsMode === 'implicit' ? 'implicit-tls' : (spec?.policy ?? 'optional') });
     }
   }
   for (const s of lab.servers) {
     for (const l of s.endpoints) {
-      err(`  ${`${l.address}:${l.port}`.padEnd(22)}${`${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`.padEnd(7)}${s.name.padEnd(34)}policy=${l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy}\n`);
+      ports.push({ address: l.address, port: l.port, kind: `${s.protocol}${l.tlsMode === 'implicit' ? 's' : ''}`, name: s.name, profile: s.settings.profile, policy: l.tlsMode === 'implicit' ? 'implicit-tls' : s.policy });
     }
   }
+  // A terminal gets one line per profile; a pipe (a log, a test) the one line per port it always had.
+  for (const line of process.stderr.isTTY ? portGrid(ports) : portLines(ports)) err(`${line}\n`);
   if (lab.servers.length) err(`  IMAP/POP3 serve the messages the SMTP receivers accept (${lab.runDir.messagesDir}); ${opts.imap?.[0]?.credentials ?? opts.pop3?.[0]?.credentials ? 'only the --login users log in' : 'any user and password log in'}\n`);
   if (consoleWanted(opts.tui)) {
     // Loaded only here: the line output never pays for ink and React. React picks its build when it
@@ -214,6 +244,6 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     return;
   }
   err('Ctrl-C stops the lab; records are written as each session ends.\n');
-  printSessions(lab.bus, opts.format);
+  printSessions(lab.bus, opts.format, undefined, undefined, terminalLayout());
   await runUntilSignal(lab, err);
 }

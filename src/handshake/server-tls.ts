@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import type { ChainMaterial } from '../certs/chain-spec.js';
 import type { SessionEventBody } from '../events/events.js';
 import { compileProfile } from '../profiles/compile.js';
+import { labSecureContext } from '../profiles/secure-context.js';
 import type { Profile } from '../profiles/profile.js';
 import type { ClientHelloSummary } from '../model/client-hello.js';
 import type { CertificateSummary } from '../model/session-record.js';
@@ -10,6 +11,26 @@ import { alertFromError } from '../tls/alert-from-error.js';
 import { cipherInfo, describeChain } from '../tls/describe-session.js';
 import { serverKeyExchange } from '../tls/key-exchange.js';
 import { checkTlsQuirks } from './quirk-gate.js';
+
+/**
+ * Secure contexts by their options: the default lab's SMTP, IMAP and POP3 peers of one profile (and
+ * every profile on the default chain with the same TLS settings) share one, which is most of the
+ * CPU a lab start spends. A context is never changed after it is made, so sharing is safe; the
+ * oldest entries go past a bound, for a console that reconfigures peers all day.
+ */
+const contexts = new Map<string, { context: tls.SecureContext; chain: readonly CertificateSummary[] }>();
+const MAX_CONTEXTS = 64;
+
+function contextFor(options: tls.SecureContextOptions, certPem: string): { context: tls.SecureContext; chain: readonly CertificateSummary[] } {
+  const key = JSON.stringify(options);
+  let hit = contexts.get(key);
+  if (!hit) {
+    hit = { context: labSecureContext(options), chain: Object.freeze(describeChain(certPem)) };
+    contexts.set(key, hit);
+    if (contexts.size > MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
+  }
+  return hit;
+}
 
 /** What a server-side protocol engine keeps of a finished handshake (the Received header needs it). */
 export interface TlsSummary {
@@ -39,8 +60,9 @@ export class ServerTls {
     // Client-initiated renegotiation is refused (a no_renegotiation alert) on every TLS socket of every
     // peer: Node's own limit applies only to sockets a tls.Server accepts, and a client could otherwise
     // make the server redo the expensive half of a handshake at will (CVE-2011-1473).
-    this.context = tls.createSecureContext({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION });
-    this.chain = Object.freeze(describeChain(material.cert));
+    const built = contextFor({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION }, material.cert);
+    this.context = built.context;
+    this.chain = built.chain;
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
     if (leafKey) this.#leafRsaBits = Number(leafKey[1]);
   }

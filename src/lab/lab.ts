@@ -1,5 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import type { ChainMaterial } from '../certs/chain-spec.js';
 import { getChain } from '../certs/factory.js';
+import { specId } from '../certs/spec-id.js';
 import { type BacklogLimits, EventBacklog } from '../events/backlog.js';
 import { EventBus } from '../events/event-bus.js';
 import type { LabEvent, LabEventOf, LabEventType } from '../events/events.js';
@@ -25,6 +26,7 @@ import { SmtpReceiver } from '../smtp/receiver.js';
 import { deliver, type SendSpec } from '../smtp/sender.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { KeyLog } from '../tls/keylog.js';
+import { projectPath } from '../project-root.js';
 import { UsageError } from '../usage-error.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
@@ -32,7 +34,7 @@ import { RunDir } from './run-dir.js';
 import { checkWritableFile, checkWritableFolder } from './writable-path.js';
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
-export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
+export const DEFAULT_CERTS_DIR = `${projectPath('certs')}/`;
 
 export interface LabOptions {
   /** Exact folder for this run's records and messages. */
@@ -132,6 +134,7 @@ export class Lab {
   readonly #recorder: Recorder;
   readonly #backlog: EventBacklog;
   readonly #peers = new Map<string, LabPeer>();
+  readonly #chains = new Map<string, Promise<ChainMaterial>>();
   /** What the receivers accepted, served by the IMAP and POP3 peers. */
   readonly mailbox: Mailbox;
   readonly #sending = new Set<Promise<unknown>>();
@@ -243,7 +246,7 @@ export class Lab {
     ];
     if (!listeners.length) throw new UsageError(`receiver ${spec.name ?? profile.name}: no listener; give an SMTP (STARTTLS) or SMTPS port`);
     if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
-    const material = await getChain(profile.chain, { dir: this.certsDir, name: chainName(profile) });
+    const material = await this.#chain(profile);
     const receiver = new SmtpReceiver({
       name: this.#uniqueName(spec.name ?? profile.name), profile, material, policy, personality, listeners, bus: this.bus, runDir: this.runDir,
       ...(spec.hostname ? { hostname: spec.hostname } : {}),
@@ -313,7 +316,7 @@ export class Lab {
    */
   async reconfigurePeer(name: string, change: PeerChange): Promise<PeerInfo> {
     const peer = this.peer(name);
-    let tls: { profile: Profile; material: Awaited<ReturnType<typeof getChain>> } | undefined;
+    let tls: { profile: Profile; material: ChainMaterial } | undefined;
     if (change.profile !== undefined || change.overrides || change.quirks) {
       const current = peer.tlsProfile;
       if (!current) throw new UsageError(`${name}: a proxy has no TLS profile (change its strip mode)`);
@@ -321,7 +324,7 @@ export class Lab {
       if (change.quirks) profile = { ...profile, quirks: change.quirks };
       if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
       compileProfile(profile);
-      const material = await getChain(profile.chain, { dir: this.certsDir, name: chainName(profile) });
+      const material = await this.#chain(profile);
       // Checks the quirks and builds the context before the peer is touched.
       new ServerTls(profile, material);
       tls = { profile, material };
@@ -387,9 +390,26 @@ export class Lab {
     this.keylog?.close();
   }
 
+  /**
+   * A profile's chain, read (or made) once per lab: the default lab's 63 peers share 10 chains, and
+   * reading each again per peer was most of its start-up wait. A failed read is not kept.
+   */
+  #chain(profile: Profile): Promise<ChainMaterial> {
+    const chain = profile.chain;
+    if (!chain) return Promise.reject(new UsageError(`profile ${profile.name} has no certificate chain`));
+    const key = `${chainName(profile)}/${specId(chain)}`;
+    let material = this.#chains.get(key);
+    if (!material) {
+      material = getChain(chain, { dir: this.certsDir, name: chainName(profile) });
+      this.#chains.set(key, material);
+      material.catch(() => this.#chains.delete(key));
+    }
+    return material;
+  }
+
   async #mailServer(protocol: 'imap' | 'pop3', spec: ImapServerSpec | Pop3ServerSpec): Promise<MailServer> {
     return makeMailServer(protocol, spec, {
-      bus: this.bus, mailbox: this.mailbox, certsDir: this.certsDir, uniqueName: (base) => this.#uniqueName(base),
+      bus: this.bus, mailbox: this.mailbox, chain: (profile) => this.#chain(profile), uniqueName: (base) => this.#uniqueName(base),
       ...(this.keylog ? { keylog: this.keylog } : {}),
     });
   }

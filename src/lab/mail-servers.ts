@@ -1,4 +1,4 @@
-import { getChain } from '../certs/factory.js';
+import type { ChainMaterial } from '../certs/chain-spec.js';
 import { ImapServer } from '../imap/server.js';
 import type { ConnectionLimits, ListenerSpec } from '../peer/listening-peer.js';
 import type { Credentials } from '../line/sasl-plain.js';
@@ -51,7 +51,8 @@ export type MailServer = ImapServer | Pop3Server;
 interface Context {
   readonly bus: EventBus;
   readonly mailbox: Mailbox;
-  readonly certsDir: string;
+  /** The certificate chain of a profile (the lab's, cached for its lifetime). */
+  readonly chain: (profile: Profile) => Promise<ChainMaterial>;
   readonly keylog?: KeyLog;
   readonly uniqueName: (base: string) => string;
 }
@@ -69,7 +70,7 @@ export async function makeMailServer(protocol: 'imap' | 'pop3', spec: ImapServer
   const word = protocol === 'imap' ? 'IMAP (STARTTLS) or IMAPS' : 'POP3 (STLS) or POP3S';
   if (!listeners.length) throw new UsageError(`${protocol} server ${spec.name ?? profile.name}: no listener; give an ${word} port`);
   if (!profile.chain) throw new UsageError(`profile ${profile.name} has no certificate chain`);
-  const material = await getChain(profile.chain, { dir: ctx.certsDir, name: chainName(profile) });
+  const material = await ctx.chain(profile);
   const options = {
     name: ctx.uniqueName(spec.name ?? `${profile.name}-${protocol}`),
     profile, material, policy, listeners, bus: ctx.bus, mailbox: ctx.mailbox,

@@ -6,12 +6,13 @@ import { findProfile, profileNames, resolveProfile } from '../profiles/resolve.j
 import { compileProfile } from '../profiles/compile.js';
 import { parseClientPolicy } from '../model/client-policy.js';
 import { badChoice, didYouMean } from '../text/did-you-mean.js';
+import { projectPath } from '../project-root.js';
 import { UsageError } from '../usage-error.js';
 import { formatPath, lineOf, parsePointer, type PathPart } from './locate.js';
 import { actionKind, clientNames, type LoadedScenario, type Scenario } from './scenario.js';
 
 /** scenarios/schema.json: the same file editors use (`# yaml-language-server: $schema=./schema.json`). */
-export const SCHEMA_FILE = new URL('../../scenarios/schema.json', import.meta.url);
+export const SCHEMA_FILE = projectPath('scenarios', 'schema.json');
 
 /** One problem in a scenario file, `file:line: path: got X, want Y (did you mean Z?)`. */
 export interface LoadProblem {

@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import t from 'tap';
 import { describeCertificate } from '../../src/certs/describe.js';
 import { getChain } from '../../src/certs/factory.js';
 import { labChain, openssl } from './fixtures/helpers.js';
+import { PROJECT_ROOT, projectPath } from '../fixtures/paths.js';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const script = fileURLToPath(new URL('./fixtures/make-chain.ts', import.meta.url));
+const projectRoot = `${PROJECT_ROOT}/`;
+const script = projectPath('test/certs/fixtures/make-chain.ts');
 
 function runChild(dir: string): Promise<{ leaf: string; root: string }> {
   return new Promise((resolve, reject) => {

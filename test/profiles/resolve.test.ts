@@ -5,6 +5,7 @@ import { DEFAULT_CERTS_DIR } from '../../src/lab/lab.js';
 import { CATALOGUE, DEFAULT_CHAIN } from '../../src/profiles/catalogue.js';
 import { cipherString, compileProfile, securityLevel } from '../../src/profiles/compile.js';
 import { dhParamsPem } from '../../src/profiles/dh-params.js';
+import { labSecureContext } from '../../src/profiles/secure-context.js';
 import { applyOverrides, chainName, profileNames, resolveProfile } from '../../src/profiles/resolve.js';
 import { suiteByIana } from '../../src/tls/cipher-suites.js';
 import { UsageError } from '../../src/usage-error.js';
@@ -146,14 +147,14 @@ t.test('compileProfile: DH parameters', async (t) => {
     const c = compileProfile(resolveProfile(name));
     t.ok(typeof c.dhparam === 'string' && c.dhparam.startsWith('-----BEGIN DH PARAMETERS-----\n'), `${name}: PEM DH parameters`);
     t.equal(c.dhparam, dhParamsPem(bits), `${name}: ${bits}-bit group`);
-    t.doesNotThrow(() => createSecureContext({ dhparam: c.dhparam, ciphers: c.ciphers, minVersion: c.minVersion, maxVersion: c.maxVersion }), `${name}: node accepts the parameters`);
+    t.doesNotThrow(() => labSecureContext({ dhparam: c.dhparam, ciphers: c.ciphers, minVersion: c.minVersion, maxVersion: c.maxVersion }), `${name}: node accepts the parameters`);
   }
   // The modulus really is the size claimed: DER length of the prime.
   for (const bits of [1024, 2048, 3072, 4096]) {
     const pem = dhParamsPem(bits);
     const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
     t.equal(der[0], 0x30, `${bits}: a DER SEQUENCE`);
-    t.doesNotThrow(() => createSecureContext({ dhparam: pem, ciphers: 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0' }), `${bits}-bit parameters accepted`);
+    t.doesNotThrow(() => labSecureContext({ dhparam: pem, ciphers: 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0' }), `${bits}-bit parameters accepted`);
   }
   t.throws(() => dhParamsPem(512), /no built-in DH group of 512 bits/);
   t.notOk(compileProfile(resolveProfile('rsa-kex-only')).dhparam, 'rsa-kex-only: no DH parameters');
@@ -174,7 +175,7 @@ t.test('every catalogue profile compiles into a secure context with its chain', 
     const profile = resolveProfile(p.name);
     const material = await getChain(profile.chain!, { dir: DEFAULT_CERTS_DIR, name: chainName(profile) });
     const options = compileProfile(profile, material);
-    t.doesNotThrow(() => createSecureContext(options), `${p.name} compiles`);
+    t.doesNotThrow(() => labSecureContext(options), `${p.name} compiles`);
     t.equal(options.key, material.key);
     t.equal(options.cert, material.cert);
   }
@@ -193,7 +194,7 @@ t.test('every catalogue profile compiles into a secure context with its chain', 
     for (const cert of CATALOGUE.filter((p) => p.kind === 'cert')) {
       const profile = resolveProfile(`${tls.name}+${cert.name}`);
       const m = await getChain(profile.chain!, { dir: DEFAULT_CERTS_DIR, name: chainName(profile) });
-      t.doesNotThrow(() => createSecureContext(compileProfile(profile, m)), `${profile.name} compiles`);
+      t.doesNotThrow(() => labSecureContext(compileProfile(profile, m)), `${profile.name} compiles`);
     }
   }
 });

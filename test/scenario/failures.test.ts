@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Parser, type FinalResults } from 'tap-parser';
 import { parseScenario } from '../../src/scenario/load.js';
@@ -9,6 +8,7 @@ import { runPaths } from '../../src/scenario/runner.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 import { parseXml } from '../fixtures/xml-check.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /**
  * A deliberately wrong expectation fails with got/want and the key fields of the session record; a
@@ -16,7 +16,7 @@ import { parseXml } from '../fixtures/xml-check.js';
  * with `N passed, N failed`. Also the external system under test: `sut:`/--sut and `await`.
  */
 
-const WRONG = fileURLToPath(new URL('fixtures/wrong-expectation.yaml', import.meta.url));
+const WRONG = projectPath('test/scenario/fixtures/wrong-expectation.yaml');
 
 t.test('a wrong expectation: got/want and the record', async (t) => {
   const summary = await runPaths([WRONG]);

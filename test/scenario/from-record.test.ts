@@ -9,6 +9,7 @@ import { scenarioFromRecord, scenarioYaml, serverHalf } from '../../src/scenario
 import { parseScenario } from '../../src/scenario/load.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /** A recorded session saved as a scenario: the file loads, and `mxlab run` passes it. */
 t.test('scenario from a record', async (t) => {
@@ -53,7 +54,7 @@ t.test('scenario from a record', async (t) => {
 });
 
 t.test('the README\'s saved-scenario example loads', async (t) => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(projectPath('README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## The console'), readme.indexOf('## Library API'));
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
   t.equal(blocks.length, 1);

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Parser, type FinalResults } from 'tap-parser';
 import { reportJson } from '../../src/scenario/report-json.js';
@@ -8,13 +7,14 @@ import { reportPretty } from '../../src/scenario/report-pretty.js';
 import { reportTap } from '../../src/scenario/report-tap.js';
 import { closingLine, runPaths } from '../../src/scenario/runner.js';
 import { parseXml } from '../fixtures/xml-check.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /**
  * The scenario library (scenarios/) runs self-contained, mxlab's own peers on both ends, and every
  * expectation holds; its reports parse as TAP (tap's own parser), JUnit XML and JSON.
  */
 
-const LIBRARY = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const LIBRARY = `${projectPath('scenarios')}/`;
 
 const parseTap = (text: string): Promise<FinalResults> => new Promise((resolve) => {
   const p = new Parser(resolve);

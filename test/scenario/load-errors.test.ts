@@ -1,15 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { formatProblem, loadScenarioFile, parseScenario, ScenarioLoadError } from '../../src/scenario/load.js';
 import { loadScenarios } from '../../src/scenario/runner.js';
 import { runCli } from '../fixtures/run-cli.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /**
  * Malformed scenario files: each gives `file:line: path: got X, want Y (did you mean Z?)`, every
  * problem of a file at once, and `mxlab run` exits 2 without running anything.
  */
 
-const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/malformed/${name}`, import.meta.url));
+const fixture = (name: string): string => projectPath('test/scenario/fixtures/malformed', name);
 
 async function problemsOf(name: string): Promise<string[]> {
   try {
@@ -93,7 +93,7 @@ t.test('loading several files reports the problems of all of them', async (t) =>
 });
 
 t.test('mxlab run: every problem on stderr, exit 2, nothing run', async (t) => {
-  const dir = fileURLToPath(new URL('fixtures/malformed/', import.meta.url));
+  const dir = `${projectPath('test/scenario/fixtures/malformed')}/`;
   const r = await runCli(['run', dir, '--reporter', 'tap']);
   t.equal(r.code, 2, r.stderr);
   t.equal(r.stdout, '');

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { formatProblem, parseScenario } from '../../src/scenario/load.js';
+import { projectPath } from '../fixtures/paths.js';
 
 /** The scenario files shown in the README guide load without a problem (the docs stay true). */
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(projectPath('README.md'), 'utf8');
 const guide = readme.slice(readme.indexOf('### Turn your connector settings into a regression suite'));
 const blocks = [...guide.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 

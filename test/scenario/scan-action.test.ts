@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { projectPath } from '../fixtures/paths.js';
 import t from 'tap';
 import { CHECKS } from '../../src/scan/policy-checks.js';
 import { parseScenario } from '../../src/scenario/load.js';
@@ -10,7 +11,7 @@ import { runScenario } from '../../src/scenario/run-scenario.js';
 const scenario = (body: string): string => `name: scan-case\n${body}`;
 
 t.test('the schema names every check the scanner has', async (t) => {
-  const schema = JSON.parse(readFileSync(new URL('../../scenarios/schema.json', import.meta.url), 'utf8')) as { definitions: { scanCheckNames: { items: { enum: string[] } } } };
+  const schema = JSON.parse(readFileSync(projectPath('scenarios', 'schema.json'), 'utf8')) as { definitions: { scanCheckNames: { items: { enum: string[] } } } };
   t.same(schema.definitions.scanCheckNames.items.enum, [...CHECKS]);
 });
 

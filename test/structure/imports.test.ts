@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { projectPath } from '../fixtures/paths.js';
 
 /**
  * The house rules that imports can break: the folders of src/ stack (no two import each other,
@@ -9,7 +9,7 @@ import t from 'tap';
  * the engine never imports the UI.
  */
 
-const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+const SRC = projectPath('src');
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]/g;
 const PACKAGE_IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^.'"][^'"]*)['"]/g;
 

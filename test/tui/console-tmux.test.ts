@@ -3,16 +3,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { CATALOGUE } from '../../src/profiles/catalogue.js';
 import { profileNames } from '../../src/profiles/resolve.js';
-import { CLI_MAIN } from '../fixtures/run-cli.js';
+import { COMPILED } from '../fixtures/paths.js';
+import { CLI_NODE_ARGS } from '../fixtures/run-cli.js';
 
 /**
  * The console end to end, as a user meets it: `mxlab lab` in a real terminal (tmux), a real
  * openssl s_client, keys sent with send-keys, the screen read with capture-pane.
  */
-const TSX = import.meta.resolve('tsx/esm');
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 
 const canListen = (port: number): Promise<boolean> => new Promise((resolve) => {
@@ -76,7 +77,7 @@ t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? f
   });
 
   tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, 'bash', '--norc', '--noprofile');
-  const cmd = `env -u CI -u FORCE_COLOR -u NO_COLOR NODE_OPTIONS= node --import ${TSX} ${CLI_MAIN} lab --base-port ${base} --run-dir ${join(dir, 'run')}; echo EXITED=$?`;
+  const cmd = `env -u CI -u FORCE_COLOR -u NO_COLOR NODE_OPTIONS= node ${CLI_NODE_ARGS.join(' ')} lab --base-port ${base} --run-dir ${join(dir, 'run')}; echo EXITED=$?`;
   keys(cmd, 'Enter');
   await waitUntil('the console', (s) => s.includes('PROTO:PORT') && s.includes('mxlab sessions'), 60000);
   t.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '1', 'alternate screen');
@@ -156,10 +157,11 @@ t.test('console in tmux: an uncaught error and SIGTERM restore the terminal', { 
   const keys = (...k: string[]): void => void tmux('send-keys', '-t', session, ...k);
   const state = (): string => tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag}').trim();
   tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, 'bash', '--norc', '--noprofile');
-  const crasher = new URL('../fixtures/crashing-console.ts', import.meta.url).pathname;
+  const crasher = fileURLToPath(new URL(`../fixtures/crashing-console.${COMPILED ? 'js' : 'ts'}`, import.meta.url));
+  const node = `node ${COMPILED ? '' : `--import ${import.meta.resolve('tsx/esm')} `}${crasher}`;
 
   // The error comes once the console is up (4 s leaves it time to start on a loaded machine).
-  keys(`env -u CI NODE_OPTIONS= node --import ${TSX} ${crasher} ${join(dir, 'a')} 4000; echo EXITED=$?`, 'Enter');
+  keys(`env -u CI NODE_OPTIONS= ${node} ${join(dir, 'a')} 4000; echo EXITED=$?`, 'Enter');
   await waitUntil('the console', (s) => s.includes('mxlab sessions'));
   t.equal(state(), '1 0', 'alternate screen, cursor hidden while it runs');
   const crashed = await waitUntil('the crash', (s) => /EXITED=\d/.test(s));
@@ -169,9 +171,9 @@ t.test('console in tmux: an uncaught error and SIGTERM restore the terminal', { 
 
   // SIGTERM from outside (a supervisor, kill): the lab stops, the terminal comes back, exit 0.
   keys('clear', 'Enter');
-  keys(`env -u CI NODE_OPTIONS= node --import ${TSX} ${crasher} ${join(dir, 'b')} 600000; echo EXITED=$?`, 'Enter');
+  keys(`env -u CI NODE_OPTIONS= ${node} ${join(dir, 'b')} 600000; echo EXITED=$?`, 'Enter');
   await waitUntil('the second console', (s) => s.includes('mxlab sessions'));
-  execFileSync('pkill', ['-TERM', '-f', `crashing-console.ts ${join(dir, 'b')}`]);
+  execFileSync('pkill', ['-TERM', '-f', `${crasher} ${join(dir, 'b')}`]);
   const stopped = await waitUntil('the stop', (s) => /EXITED=\d/.test(s));
   t.match(stopped, /0 session record\(s\) in /, 'the lab stopped and said where its records are');
   t.equal(state(), '0 1', 'main screen, cursor visible');

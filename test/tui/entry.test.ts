@@ -1,6 +1,6 @@
 import t from 'tap';
 import { consoleWanted } from '../../src/cli/serve.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { RunningCli, runCli } from '../fixtures/run-cli.js';
 
 t.test('the console opens only when asked, on a terminal, outside CI', async (t) => {
   const tty = { isTTY: true };
@@ -17,9 +17,13 @@ t.test('the console opens only when asked, on a terminal, outside CI', async (t)
 });
 
 t.test('--tui without a terminal keeps the line output', async (t) => {
-  const r = await runCli(['serve', '--tui', '--smtp', '0', '--run-dir', t.testdir()], { timeoutMs: 3000 });
-  t.match(r.stderr, /Ctrl-C stops the lab/);
-  t.match(r.stdout, /^TIME +PEER/);
+  // Waits for the output rather than a fixed time: a loaded machine can take seconds to start Node.
+  const r = new RunningCli(['serve', '--tui', '--smtp', '0', '--run-dir', t.testdir()]);
+  t.teardown(() => void r.child.kill('SIGKILL'));
+  await r.waitFor(/Ctrl-C stops the lab/, 60000);
+  await r.waitFor(/^TIME +PEER/, 60000, 'stdout');
+  r.child.kill('SIGINT');
+  await r.exit(60000);
   const help = await runCli(['serve', '--help']);
   t.match(help.stdout, /--tui/);
   t.match(help.stdout, /--no-tui/);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../fixtures/paths.js';
 import t from 'tap';
 import { COMMANDS, commandFor, helpLines, KEY_BINDINGS } from '../../src/tui/keys.js';
 
@@ -28,7 +29,7 @@ t.test('context first, then global; help from the table', async (t) => {
 });
 
 t.test('the README\'s key table is the one the console dispatches from', async (t) => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(projectPath('README.md'), 'utf8');
   const rows = [...readme.matchAll(/^\| (global|sessions|detail|peers|events|scan) \| `([^`]+)` \| (.+) \|$/gm)].map((m) => ({ context: m[1], keys: m[2]!.replace(/\\\|/g, '|'), help: m[3]!.replace(/\\\|/g, '|') }));
   t.same(rows, helpLines(), 'regenerate the table from helpLines() when a binding changes');
 });
