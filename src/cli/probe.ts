@@ -27,7 +27,7 @@ export function probeOptions(command: Command): Command {
     .option('--tls-domain <name>', 'name the certificate must carry under secure; also sent as SNI')
     .option('--timeout <ms>', 'connect / greeting / per-command timeout', parseInteger('--timeout', 100, 600000), 15000)
     .option('--json', 'print the session record as JSON')
-    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)');
+    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/probe-<date>, shared by the day\'s probes)');
 }
 
 /** Checks the probe's arguments and makes its spec before anything connects. */
@@ -54,7 +54,7 @@ export function registerProbe(program: Command): void {
     .action(async (protocolArg: string, target: string, flags: ProbeFlags) => {
       // Every input is checked before a run folder is made.
       const spec = probeSpec(protocolArg, target, flags);
-      const lab = new Lab(flags.runDir ? { runDir: flags.runDir } : {});
+      const lab = new Lab(flags.runDir ? { runDir: flags.runDir } : { dailyRunKind: 'probe' });
       printWarnings(lab.bus);
       let record;
       try {
@@ -63,7 +63,7 @@ export function registerProbe(program: Command): void {
         await lab.stop();
       }
       process.stdout.write(flags.json ? JSON.stringify(record, null, 2) + '\n' : renderProbe(record));
-      process.stderr.write(`records: ${lab.runDir.sessionsFile}\n`);
+      process.stderr.write(`records: appended to ${lab.runDir.sessionsFile}\n`);
       if (record.result !== 'tls' && record.result !== 'plaintext') process.exitCode = 1;
     });
 }

@@ -39,6 +39,11 @@ export interface LabOptions {
   readonly runDir?: string;
   /** Parent folder under which a time-stamped run folder is made. @default 'runs' */
   readonly runsBase?: string;
+  /**
+   * Share one folder per day for this kind of run (`send`, `probe`): `runsBase/<kind>-<date>/`,
+   * appended to, instead of a new time-stamped folder per run. `runDir` wins.
+   */
+  readonly dailyRunKind?: string;
   /** Certificate cache. @default the project's certs/ */
   readonly certsDir?: string;
   /**
@@ -143,7 +148,8 @@ export class Lab {
   constructor(options: LabOptions = {}) {
     checkWritableFolder('--run-dir', options.runDir ?? options.runsBase ?? 'runs');
     if (options.keylog) checkWritableFile('--keylog', options.keylog);
-    this.runDir = options.runDir ? new RunDir(options.runDir) : RunDir.create(options.runsBase ?? 'runs');
+    const base = options.runsBase ?? 'runs';
+    this.runDir = options.runDir ? new RunDir(options.runDir) : options.dailyRunKind ? RunDir.daily(base, options.dailyRunKind) : RunDir.create(base);
     this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
     this.#builder = new RecordBuilder(this.bus);
     this.#recorder = new Recorder(this.bus, this.runDir.sessionsFile);
