@@ -2,11 +2,9 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { writeDirAtomically } from './atomic-dir.js';
 import { createRootCa } from './root-ca.js';
+import { LAB_CA_CERT_FILE as CERT_FILE, LAB_CA_CN, LAB_CA_FOLDER } from './lab-ca-path.js';
 
-/** The lab CA lives in `<dir>/lab-ca/`, shared by every 'lab' chain in that dir. */
-export const LAB_CA_FOLDER = 'lab-ca';
-export const LAB_CA_CN = 'mxlab Lab Root CA';
-const CERT_FILE = 'ca.pem';
+export { LAB_CA_CN, LAB_CA_FOLDER };
 const KEY_FILE = 'ca-key.pem';
 
 export interface LabCa {

@@ -1,5 +1,6 @@
 import { findProfile } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
+import { labCaHint } from './option-parsers.js';
 
 /** The verdict as the policy saw it: not checked (none/may/encrypt), passed, or what failed. */
 function verdictText(v: NonNullable<SessionRecord['verification']>): string {
@@ -21,7 +22,10 @@ export function renderDelivery(r: SessionRecord): string {
     out += field('negotiated', `${r.version} ${r.cipher?.openssl ?? ''} (${r.cipher?.iana ?? ''}, ${r.cipher?.bits ?? 0} bits)${kx}`);
   }
   if (r.error?.alert) out += field('alert', `${r.error.alert.name} (${r.error.alert.code}) ${r.error.alert.sent ? 'sent' : 'received'}`);
-  if (r.verification) out += field('certificate', verdictText(r.verification));
+  if (r.verification) {
+    out += field('certificate', verdictText(r.verification));
+    out += field('', labCaHint(r.chain, r.verification.chainValid, r.verification.chainReason));
+  }
   for (const [i, c] of (r.chain ?? []).entries()) {
     out += field(i === 0 ? 'chain' : '', `${i}: ${c.subject}  [${c.signatureAlgorithm}, ${c.key}, until ${c.notAfter.slice(0, 10)}]`);
   }

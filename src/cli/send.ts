@@ -9,7 +9,7 @@ import { parseClientPolicy } from '../model/client-policy.js';
 import { planDelivery, type SendSpec } from '../client/send-spec.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
-import { parseInteger, parseList, readFlagFile, readCaFile } from './option-parsers.js';
+import { parseInteger, parseList, readFlagFile, readCaFile, CA_HELP } from './option-parsers.js';
 import { renderDelivery, renderMatrix } from './send-report.js';
 
 export interface SendFlags {
@@ -127,7 +127,7 @@ export function sendOptions(command: Command): Command {
     .option('--max-version <v>', 'override the sender profile: highest TLS version')
     .option('--groups <list>', 'override the sender profile: key-exchange groups', parseList)
     .option('--tls-domain <name>', 'name the certificate must carry under secure (Exchange TlsDomain); also sent as SNI')
-    .option('--ca <file>', 'trust anchors (PEM) for verify/secure instead of the system store, e.g. from mxlab certs --export-ca')
+    .option('--ca <file|lab>', `${CA_HELP}; default: the system store`)
     .option('--from <addr>', 'envelope sender')
     .option('--rcpt <addr>', 'envelope recipient (repeatable, or comma-separated)', (v: string, prev: string[] = []) => [...prev, ...parseList(v)])
     .option('--data <file>', 'the whole message (headers and body)')

@@ -81,11 +81,11 @@ export interface SendPlan {
 
 const DEFAULT_TIMEOUTS: Required<SendTimeouts> = { connectMs: 10000, greetingMs: 10000, commandMs: 30000, totalMs: 120000 };
 
-/** 'host:port', '[v6]:port'. */
-export function parseTarget(value: string): { host: string; port: number } {
+/** 'host:port', '[v6]:port'; `what` names where the value came from in a usage error. */
+export function parseTarget(value: string, what = '--to'): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]\s]+):(\d+)$/.exec(value);
-  if (!m) throw new UsageError(`--to: got "${value}", want HOST:PORT (e.g. mx.example.net:25, [::1]:25)`);
-  return { host: m[1]!, port: checkPort('--to', Number(m[2])) };
+  if (!m) throw new UsageError(`${what}: got "${value}", want HOST:PORT (e.g. mx.example.net:25, [::1]:25)${/^[^:\s]+$/.test(value) ? '; the port is missing' : ''}`);
+  return { host: m[1]!, port: checkPort(what, Number(m[2])) };
 }
 
 function checkPort(what: string, port: number): number {
@@ -137,7 +137,7 @@ export function planDelivery(spec: SendSpec): SendPlan {
   else throw new UsageError('send: no target; give to: "HOST:PORT" (or host and port)');
   const policy = parseClientPolicy(spec.policy ?? 'may');
   const implicit = spec.implicit ?? false;
-  if (implicit && policy.policy === 'none') throw new UsageError('--policy none cannot be combined with --implicit: an implicit-TLS (SMTPS) port has no plaintext');
+  if (implicit && policy.policy === 'none') throw new UsageError('--policy none cannot be combined with --implicit: an implicit-TLS port (SMTPS 465, IMAPS 993, POP3S 995) has no plaintext');
   const profile = typeof spec.profile === 'object' ? spec.profile : resolveProfile(spec.profile ?? 'modern', spec.overrides);
   const compiled = compileProfile(profile);
   const ca = caList(spec.ca);

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { getChain } from '../certs/factory.js';
 import { type BacklogLimits, EventBacklog } from '../events/backlog.js';
 import { EventBus } from '../events/event-bus.js';
@@ -29,10 +28,11 @@ import { UsageError } from '../usage-error.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
+import { PROJECT_CERTS_DIR } from '../certs/lab-ca-path.js';
 import { checkWritableFile, checkWritableFolder } from './writable-path.js';
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
-export const DEFAULT_CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
+export const DEFAULT_CERTS_DIR = PROJECT_CERTS_DIR;
 
 export interface LabOptions {
   /** Exact folder for this run's records and messages. */
