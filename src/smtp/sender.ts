@@ -16,9 +16,9 @@ import { composeMessage } from './compose.js';
 export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from '../client/send-spec.js';
 
 /**
- * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (FIELD-NOTES: Postfix
+ * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (docs/field-notes.md "Policies": Postfix
  * `smtp_tls_security_level`, Exchange send connector, Cisco ESA destination controls) is decided
- * here, because nodemailer never falls back after a failed handshake (TECH-NOTES). One delivery is one
+ * here, because nodemailer never falls back after a failed handshake. One delivery is one
  * or two connections; each emits the lab events a receiver would (role 'client') and so gets its own
  * session record from the one RecordBuilder.
  */
