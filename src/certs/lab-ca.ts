@@ -2,11 +2,9 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { writeDirAtomically } from './atomic-dir.js';
 import { createRootCa } from './root-ca.js';
+import { LAB_CA_CERT_FILE as CERT_FILE, LAB_CA_CN, LAB_CA_FOLDER } from './lab-ca-path.js';
 
-/** The lab CA lives in `<dir>/lab-ca/`, shared by every 'lab' chain in that dir. */
-export const LAB_CA_FOLDER = 'lab-ca';
-export const LAB_CA_CN = 'mxlab Lab Root CA';
-const CERT_FILE = 'ca.pem';
+export { LAB_CA_CN, LAB_CA_FOLDER };
 const KEY_FILE = 'ca-key.pem';
 
 export interface LabCa {
@@ -17,9 +15,6 @@ export interface LabCa {
   readonly certFile: string;
   readonly keyFile: string;
 }
-
-/** Where the lab CA certificate of `dir` is (made or not): what `--ca` takes to trust the lab. */
-export const labCaCertFile = (dir: string): string => join(resolve(dir), LAB_CA_FOLDER, CERT_FILE);
 
 const creating = new Map<string, Promise<LabCa>>();
 

@@ -10,11 +10,21 @@ import { serveLab } from './serve.js';
  * +100, IMAP (STARTTLS) +200, IMAPS +300, POP3 (STLS) +400, POP3S +500. With the default 2525 that
  * is 2525…, 2625…, 2725…, 2825…, 2925…, 3025…; every IMAP/POP3 server serves the one lab mailbox.
  */
+/** The default lab's first SMTP port (`npm start`). */
+export const DEFAULT_BASE_PORT = 2525;
+/** The offsets of the six blocks: SMTP, SMTPS, IMAP, IMAPS, POP3, POP3S. */
+const BLOCKS = [0, 100, 200, 300, 400, 500] as const;
+
+/** Every port the default lab listens on from `base` (one per built-in profile in each block). */
+export function defaultLabPorts(base = DEFAULT_BASE_PORT): number[] {
+  return BLOCKS.flatMap((offset) => CATALOGUE.map((_, i) => base + offset + i));
+}
+
 export function registerDefaultLab(program: Command): void {
   program
     .command('lab')
     .description('run the default lab: per built-in profile a fake SMTP receiver and IMAP and POP3 servers, on consecutive loopback ports')
-    .option('--base-port <port>', 'first SMTP port; SMTPS, IMAP, IMAPS, POP3 and POP3S ports start 100, 200 … 500 higher', parseInteger('--base-port', 1, 65000), 2525)
+    .option('--base-port <port>', 'first SMTP port; SMTPS, IMAP, IMAPS, POP3 and POP3S ports start 100, 200 … 500 higher', parseInteger('--base-port', 1, 65000), DEFAULT_BASE_PORT)
     .option('--listen <addr>', 'address to listen on', parseAddress, '127.0.0.1')
     .option('--policy <policy>', 'server TLS policy for every receiver', 'optional')
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')

@@ -14,7 +14,13 @@ interface ProxyFlags {
   format: string;
 }
 
-/** `--listen 2526` or `--listen 127.0.0.1:2526`. */
+/**
+ * Where the proxy listens unless told: below the default lab's ports (2525 and up, `defaultLabPorts`),
+ * so `mxlab proxy` runs beside `npm start`.
+ */
+export const DEFAULT_PROXY_LISTEN = '127.0.0.1:2500';
+
+/** `--listen 2500` or `--listen 127.0.0.1:2500`. */
 function parseListen(value: string): { address: string; port: number } {
   if (/^\d+$/.test(value)) value = `127.0.0.1:${value}`;
   const { host, port } = parseHostPort('--listen', value, true);
@@ -26,7 +32,7 @@ export function registerProxy(program: Command): void {
     .command('proxy')
     .description('MITM proxy between a real client and a real server that attacks STARTTLS, with one record per client connection')
     .requiredOption('--upstream <host:port>', 'the real server (SMTP, IMAP or POP3 with STARTTLS/STLS)')
-    .option('--listen <addr:port>', 'where clients connect (a bare port means 127.0.0.1)', '127.0.0.1:2526')
+    .option('--listen <addr:port>', 'where clients connect (a bare port means 127.0.0.1; the default is outside the default lab\'s ports)', DEFAULT_PROXY_LISTEN)
     .option('--protocol <p>', `protocol spoken through the proxy: ${PROXY_PROTOCOLS.join(' | ')}`, 'smtp')
     .option('--strip <mode>', `${STRIP_MODES.join(' | ')}: remove STARTTLS from the capabilities, refuse it with 454 / NO / -ERR, mangle the command, or only observe`, 'capability')
     .option('--name <peer>', 'peer name in records (default <protocol>-proxy)')

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EventBus } from '../events/event-bus.js';
 import { Recorder } from '../lab/recorder.js';
@@ -9,7 +8,7 @@ import { CHECKS, DEFAULT_CHECKS, runChecks, type Check } from '../scan/policy-ch
 import { parseScanTarget, SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
-import { parseInteger, parseList } from './option-parsers.js';
+import { CA_HELP, parseInteger, parseList, readCaFile } from './option-parsers.js';
 import { printWarnings } from './printer.js';
 import { renderScan } from '../scan/scan-text.js';
 
@@ -41,7 +40,7 @@ export function scanOptions(cmd: Command): Command {
   return cmd
     .option('--sni <name>', 'server_name to send (default: the host unless it is an IP address)')
     .option('--ehlo <name>', 'EHLO name for SMTP STARTTLS', 'scan.mxlab.test')
-    .option('--ca <file>', 'trust anchors (PEM) for the certificate verdict (default: the system store)')
+    .option('--ca <file|lab>', `${CA_HELP}; default: the system store`)
     .option('--timeout <ms>', 'per connection: TCP, each reply, the answer to a hello', parseInteger('--timeout', 100, 600000), 5000)
     .option('--max-conns <n>', 'connections open at once (default 4; 16 on loopback)', parseInteger('--max-conns', 1, 256))
     .option('--rate <n>', 'connections per second at most', parseInteger('--rate', 1, 10000))
@@ -55,15 +54,7 @@ export function scanRequest(protocolArg: string, targetArg: string, flags: ScanF
   const parsed = parseScanTarget(targetArg);
   if (typeof parsed === 'string') throw new UsageError(`target: ${parsed}`);
   const checks = parseChecks(flags.failOn);
-  let ca: string[] | undefined;
-  if (flags.ca) {
-    try {
-      ca = [readFileSync(flags.ca, 'utf8')];
-    } catch (err) {
-      throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    if (!ca[0]!.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: no PEM certificate in ${flags.ca}`);
-  }
+  const ca = flags.ca ? [readCaFile(flags.ca)] : undefined;
   const options: ScanOptions = {
     target: { protocol: protocol as ScanProtocol, ...parsed },
     ehlo: flags.ehlo, timeoutMs: flags.timeout,

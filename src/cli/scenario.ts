@@ -34,8 +34,12 @@ export function registerScenario(program: Command): void {
     .option('-o, --output <file>', 'write here instead of stdout')
     .action((file: string, flags: { session: string; output?: string }) => {
       const records = readSessions(file);
-      const record = records.find((r) => r.id === flags.session);
-      if (!record) throw new UsageError(badChoice('--session', flags.session, records.map((r) => r.id)));
+      // A day's send/probe folder is shared by many runs, each numbering its sessions from 1: the
+      // latest record with the id is the one just seen; the earlier ones are named, not hidden.
+      const matches = records.filter((r) => r.id === flags.session);
+      const record = matches.at(-1);
+      if (!record) throw new UsageError(badChoice('--session', flags.session, [...new Set(records.map((r) => r.id))]));
+      if (matches.length > 1) process.stderr.write(`mxlab: ${matches.length} records in ${file} have the id ${flags.session} (one per run appended there); using the latest, from ${record.timings.start}\n`);
       const yaml = scenarioYaml(scenarioFromRecord(record, { records }));
       // The file must load as any hand-written scenario does; a problem here is a bug, said plainly.
       const { problems } = parseScenario(flags.output ?? 'stdout', yaml);

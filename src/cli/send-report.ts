@@ -1,5 +1,6 @@
 import { findProfile } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
+import { labCaHint } from '../certs/lab-ca-path.js';
 
 /** The verdict as the policy saw it: not checked (none/may/encrypt), passed, or what failed. */
 function verdictText(v: NonNullable<SessionRecord['verification']>): string {
@@ -21,7 +22,10 @@ export function renderDelivery(r: SessionRecord): string {
     out += field('negotiated', `${r.version} ${r.cipher?.openssl ?? ''} (${r.cipher?.iana ?? ''}, ${r.cipher?.bits ?? 0} bits)${kx}`);
   }
   if (r.error?.alert) out += field('alert', `${r.error.alert.name} (${r.error.alert.code}) ${r.error.alert.sent ? 'sent' : 'received'}`);
-  if (r.verification) out += field('certificate', verdictText(r.verification));
+  if (r.verification) {
+    out += field('certificate', verdictText(r.verification));
+    out += field('', labCaHint(r.chain, r.verification.chainValid, r.verification.chainReason));
+  }
   for (const [i, c] of (r.chain ?? []).entries()) {
     out += field(i === 0 ? 'chain' : '', `${i}: ${c.subject}  [${c.signatureAlgorithm}, ${c.key}, until ${c.notAfter.slice(0, 10)}]`);
   }
@@ -35,23 +39,39 @@ export function renderDelivery(r: SessionRecord): string {
   return out;
 }
 
-const COLS = [['PROFILE', 24], ['RESULT', 17], ['VERSION', 9], ['CIPHER', 31], ['CERTIFICATE', 0]] as const;
+/**
+ * The matrix columns, named for what they hold: the policy's outcome, whether the mail went, what was
+ * negotiated, the certificate check, and why a row failed (or how it got through).
+ */
+const COLS = [['SENDER PROFILE', 24], ['RESULT', 17], ['MAIL', 5], ['VERSION', 9], ['CIPHER', 31], ['CERT CHECK', 12], ['REASON', 0]] as const;
 const cell = (s: string, w: number): string => (w === 0 ? s : s.length >= w ? `${s.slice(0, w - 2)}… ` : s.padEnd(w));
 
+/** The certificate column: what the policy asked of the chain and whether it held. */
+function certCheck(v: SessionRecord['verification']): string {
+  if (!v) return '-';
+  if (v.required === 'nothing') return 'not checked';
+  return v.passed ? 'passed' : 'FAILED';
+}
+
 /** `mxlab send --matrix`: "which peers can reach my server, and how?" — one row per sender profile. */
-export function renderMatrix(records: readonly SessionRecord[], profiles: readonly string[], meta: { target: string; policy: string; wallMs: number; jobs: number }): string {
+export function renderMatrix(records: readonly SessionRecord[], profiles: readonly string[], meta: { target: string; policy: string; wallMs: number; jobs: number; delivered: (r: SessionRecord) => boolean; reportOnly: boolean }): string {
   let out = `sender matrix → ${meta.target}, policy ${meta.policy}\n`;
   out += COLS.map(([h, w]) => cell(h, w)).join('').trimEnd() + '\n';
   records.forEach((r, i) => {
     const name = profiles[i]!;
     const certOnly = findProfile(name)?.kind === 'cert';
-    const verdict = r.verification ? verdictText(r.verification) : r.reason ?? r.error?.message ?? '';
-    const row = [name + (certOnly ? '*' : ''), r.result, r.version ?? '-', r.cipher?.openssl ?? '-', verdict];
+    const v = r.verification;
+    const reason = r.reason ?? r.error?.message ?? (v && v.required !== 'nothing' && !v.passed ? v.summary : '');
+    const row = [name + (certOnly ? '*' : ''), r.result, meta.delivered(r) ? 'sent' : 'no', r.version ?? '-', r.cipher?.openssl ?? '-', certCheck(v), reason];
     out += row.map((c, j) => cell(c, COLS[j]![1])).join('').trimEnd() + '\n';
   });
   const byResult = new Map<string, number>();
   for (const r of records) byResult.set(r.result, (byResult.get(r.result) ?? 0) + 1);
+  const sent = records.filter(meta.delivered).length;
   out += `* certificate personality: a sender presents no certificate, so it sends with modern TLS settings\n`;
   out += `${records.length} senders (${[...byResult].map(([k, v]) => `${v} ${k}`).join(', ')}) in ${(meta.wallMs / 1000).toFixed(2)} s, ${meta.jobs} at a time\n`;
+  out += sent === records.length
+    ? `all ${sent} senders got the mail through under the policy: exit 0\n`
+    : `${records.length - sent} of ${records.length} senders did not get the mail through under the policy: exit ${meta.reportOnly ? '0 (--report-only)' : '1 (--report-only for 0)'}\n`;
   return out;
 }

@@ -9,7 +9,7 @@ import { parseClientPolicy } from '../model/client-policy.js';
 import { planDelivery, type SendSpec } from '../client/send-spec.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
-import { parseInteger, parseList, readFlagFile, readCaFile } from './option-parsers.js';
+import { parseInteger, parseList, readFlagFile, readCaFile, CA_HELP } from './option-parsers.js';
 import { renderDelivery, renderMatrix } from './send-report.js';
 
 export interface SendFlags {
@@ -34,6 +34,7 @@ export interface SendFlags {
   helo?: string;
   timeout: number;
   matrix?: boolean;
+  reportOnly?: boolean;
   jobs: number;
   json?: boolean;
   runDir?: string;
@@ -126,7 +127,7 @@ export function sendOptions(command: Command): Command {
     .option('--max-version <v>', 'override the sender profile: highest TLS version')
     .option('--groups <list>', 'override the sender profile: key-exchange groups', parseList)
     .option('--tls-domain <name>', 'name the certificate must carry under secure (Exchange TlsDomain); also sent as SNI')
-    .option('--ca <file>', 'trust anchors (PEM) for verify/secure instead of the system store, e.g. from mxlab certs --export-ca')
+    .option('--ca <file|lab>', `${CA_HELP}; default: the system store`)
     .option('--from <addr>', 'envelope sender')
     .option('--rcpt <addr>', 'envelope recipient (repeatable, or comma-separated)', (v: string, prev: string[] = []) => [...prev, ...parseList(v)])
     .option('--data <file>', 'the whole message (headers and body)')
@@ -134,15 +135,17 @@ export function sendOptions(command: Command): Command {
     .option('--subject <text>', 'subject when --body is used')
     .option('--helo <name>', 'EHLO name')
     .option('--timeout <ms>', 'connect / greeting / per-command timeout', parseInteger('--timeout', 100, 600000), 15000)
-    .option('--matrix', 'send once with every built-in profile as the sender and print one row each')
+    .option('--matrix', 'send once with every built-in profile as the sender and print one row each; exit 1 unless every row got the mail through')
+    .option('--report-only', 'with --matrix: print the rows and exit 0 whatever they say')
     .option('--jobs <n>', 'deliveries at once with --matrix', parseInteger('--jobs', 1, 64), 4)
     .option('--json', 'print the session record(s) as JSON')
-    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)')
+    .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/send-<date>, shared by the day\'s sends)')
     .option('--keylog <file>', 'append the TLS secrets of every connection to FILE (SSLKEYLOGFILE format, for Wireshark)');
 }
 
 /** Checks send flags and makes the specs (one per profile under --matrix) before anything is sent. */
 export function sendSpecs(flags: SendFlags): SendSpec[] {
+  if (flags.reportOnly && !flags.matrix) throw new UsageError('--report-only goes with --matrix (a single delivery\'s exit status is its outcome)');
   const profiles = flags.matrix ? CATALOGUE.map((p) => p.name) : [flags.profile];
   const specs = profiles.map((p) => specFrom(flags, p));
   for (const s of specs) planDelivery(s);
@@ -160,7 +163,7 @@ export function registerSend(program: Command): void {
       const profiles = flags.matrix ? CATALOGUE.map((p) => p.name) : [flags.profile];
       // Every input is checked before anything is sent or a run folder is made.
       const specs = sendSpecs(flags);
-      const lab = new Lab({ ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}) });
+      const lab = new Lab({ ...(flags.runDir ? { runDir: flags.runDir } : { dailyRunKind: 'send' }), ...(flags.keylog ? { keylog: flags.keylog } : {}) });
       printWarnings(lab.bus);
       const started = Date.now();
       let records: SessionRecord[];
@@ -173,12 +176,13 @@ export function registerSend(program: Command): void {
       if (flags.json) {
         process.stdout.write(JSON.stringify(flags.matrix ? records : records[0], null, 2) + '\n');
       } else if (flags.matrix) {
-        process.stdout.write(renderMatrix(records, profiles, { target: flags.to, policy: records[0]?.policyLabel ?? String(specs[0]!.policy), wallMs, jobs: flags.jobs }));
+        process.stdout.write(renderMatrix(records, profiles, { target: flags.to, policy: records[0]?.policyLabel ?? String(specs[0]!.policy), wallMs, jobs: flags.jobs, delivered, reportOnly: !!flags.reportOnly }));
       } else {
         process.stdout.write(renderDelivery(records[0]!));
       }
-      process.stderr.write(`records: ${lab.runDir.sessionsFile}\n`);
-      // A matrix reports; a single delivery fails the command when its policy failed it.
-      if (!flags.matrix && !delivered(records[0]!)) process.exitCode = 1;
+      process.stderr.write(`records: appended to ${lab.runDir.sessionsFile}\n`);
+      // A delivery (every row of a matrix) fails the command when its policy failed it; --report-only
+      // makes a matrix a report.
+      if (!(flags.matrix && flags.reportOnly) && !records.every(delivered)) process.exitCode = 1;
     });
 }

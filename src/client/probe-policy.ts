@@ -3,7 +3,7 @@ import { requiresTls } from '../model/client-policy.js';
 import type { SendPlan } from './send-spec.js';
 
 /**
- * The client policies (none / may / encrypt / verify / secure; FIELD-NOTES "Policies") as a probe
+ * The client policies (none / may / encrypt / verify / secure; docs/field-notes.md "Policies") as a probe
  * applies them to one explicit-TLS connection. The SMTP sender decides the same in its own engine;
  * these are the words for IMAP and POP3, where the probe never sends a password.
  */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { compileProfile } from '../profiles/compile.js';
@@ -57,6 +56,15 @@ export interface SendSpec {
   readonly probe?: boolean;
 }
 
+/** A message mxlab writes itself: the headers from these, the body as text. */
+export interface MessageDraft {
+  readonly from: string;
+  readonly rcpt: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly helo: string;
+}
+
 /** A validated SendSpec: everything the engine needs, nothing left to parse. */
 export interface SendPlan {
   readonly peer: string;
@@ -74,18 +82,19 @@ export interface SendPlan {
   readonly helo: string;
   readonly from: string;
   readonly rcpt: readonly string[];
-  readonly message: Buffer;
+  /** The whole message (`data`), or what the sender composes it from (smtp/compose.ts) when it sends. */
+  readonly message: Buffer | MessageDraft;
   readonly timeouts: Required<SendTimeouts>;
   readonly probe: boolean;
 }
 
 const DEFAULT_TIMEOUTS: Required<SendTimeouts> = { connectMs: 10000, greetingMs: 10000, commandMs: 30000, totalMs: 120000 };
 
-/** 'host:port', '[v6]:port'. */
-export function parseTarget(value: string): { host: string; port: number } {
+/** 'host:port', '[v6]:port'; `what` names where the value came from in a usage error. */
+export function parseTarget(value: string, what = '--to'): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:[\]\s]+):(\d+)$/.exec(value);
-  if (!m) throw new UsageError(`--to: got "${value}", want HOST:PORT (e.g. mx.example.net:25, [::1]:25)`);
-  return { host: m[1]!, port: checkPort('--to', Number(m[2])) };
+  if (!m) throw new UsageError(`${what}: got "${value}", want HOST:PORT (e.g. mx.example.net:25, [::1]:25)${/^[^:\s]+$/.test(value) ? '; the port is missing' : ''}`);
+  return { host: m[1]!, port: checkPort(what, Number(m[2])) };
 }
 
 function checkPort(what: string, port: number): number {
@@ -113,22 +122,6 @@ function caList(ca: SendSpec['ca']): (string | Buffer)[] | undefined {
   return list;
 }
 
-/** RFC 5322 message with the headers a receiving MTA expects. */
-function composeMessage(o: { from: string; rcpt: readonly string[]; subject: string; body: string; helo: string }): Buffer {
-  const body = o.body.replace(/\r?\n/g, '\r\n');
-  const headers = [
-    `From: <${o.from}>`,
-    `To: ${o.rcpt.map((r) => `<${r}>`).join(', ')}`,
-    `Subject: ${o.subject.replace(/[\r\n]+/g, ' ')}`,
-    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <${randomBytes(8).toString('hex')}@${o.helo}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'X-Mailer: mxlab',
-  ];
-  return Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}${body.endsWith('\r\n') ? '' : '\r\n'}`);
-}
-
 /** Validates a SendSpec (UsageError on bad input) and compiles the sender's TLS personality. */
 export function planDelivery(spec: SendSpec): SendPlan {
   let target: { host: string; port: number };
@@ -137,7 +130,7 @@ export function planDelivery(spec: SendSpec): SendPlan {
   else throw new UsageError('send: no target; give to: "HOST:PORT" (or host and port)');
   const policy = parseClientPolicy(spec.policy ?? 'may');
   const implicit = spec.implicit ?? false;
-  if (implicit && policy.policy === 'none') throw new UsageError('--policy none cannot be combined with --implicit: an implicit-TLS (SMTPS) port has no plaintext');
+  if (implicit && policy.policy === 'none') throw new UsageError('--policy none cannot be combined with --implicit: an implicit-TLS port (SMTPS 465, IMAPS 993, POP3S 995) has no plaintext');
   const profile = typeof spec.profile === 'object' ? spec.profile : resolveProfile(spec.profile ?? 'modern', spec.overrides);
   const compiled = compileProfile(profile);
   const ca = caList(spec.ca);
@@ -151,7 +144,7 @@ export function planDelivery(spec: SendSpec): SendPlan {
   if (!rcpt.length) throw new UsageError('--rcpt: no recipient');
   const message = spec.data !== undefined
     ? Buffer.isBuffer(spec.data) ? spec.data : Buffer.from(spec.data)
-    : composeMessage({ from, rcpt, helo, subject: spec.subject ?? `mxlab test (profile ${profile.name}, policy ${policy.label})`, body: spec.body ?? 'This is a test message from mxlab.\r\n' });
+    : { from, rcpt, helo, subject: spec.subject ?? `mxlab test (profile ${profile.name}, policy ${policy.label})`, body: spec.body ?? 'This is a test message from mxlab.\r\n' };
   const t = spec.timeouts ?? {};
   const timeouts = {
     connectMs: checkTimeout('connectMs', t.connectMs, DEFAULT_TIMEOUTS.connectMs),

@@ -31,16 +31,22 @@ import { UsageError } from '../usage-error.js';
 import { type ImapServerSpec, type MailServer, makeMailServer, type Pop3ServerSpec } from './mail-servers.js';
 import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
+import { PROJECT_CERTS_DIR } from '../certs/lab-ca-path.js';
 import { checkWritableFile, checkWritableFolder } from './writable-path.js';
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
-export const DEFAULT_CERTS_DIR = `${projectPath('certs')}/`;
+export const DEFAULT_CERTS_DIR = PROJECT_CERTS_DIR;
 
 export interface LabOptions {
   /** Exact folder for this run's records and messages. */
   readonly runDir?: string;
   /** Parent folder under which a time-stamped run folder is made. @default 'runs' */
   readonly runsBase?: string;
+  /**
+   * Share one folder per day for this kind of run (`send`, `probe`): `runsBase/<kind>-<date>/`,
+   * appended to, instead of a new time-stamped folder per run. `runDir` wins.
+   */
+  readonly dailyRunKind?: string;
   /** Certificate cache. @default the project's certs/ */
   readonly certsDir?: string;
   /**
@@ -146,7 +152,8 @@ export class Lab {
   constructor(options: LabOptions = {}) {
     checkWritableFolder('--run-dir', options.runDir ?? options.runsBase ?? 'runs');
     if (options.keylog) checkWritableFile('--keylog', options.keylog);
-    this.runDir = options.runDir ? new RunDir(options.runDir) : RunDir.create(options.runsBase ?? 'runs');
+    const base = options.runsBase ?? 'runs';
+    this.runDir = options.runDir ? new RunDir(options.runDir) : options.dailyRunKind ? RunDir.daily(base, options.dailyRunKind) : RunDir.create(base);
     this.certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
     this.#builder = new RecordBuilder(this.bus);
     this.#recorder = new Recorder(this.bus, this.runDir.sessionsFile);

@@ -45,6 +45,16 @@ export class RunDir {
     return new RunDir(path, true, madeBase);
   }
 
+  /**
+   * The run folder one kind of short command (`send`, `probe`) shares for a day: `base/<kind>-<date>/`
+   * (UTC date), made on first use and appended to after. Each record is one O_APPEND write of one line
+   * (the Recorder), so commands running at once interleave whole lines, never parts of them; such a
+   * folder is never removed, since another command may be writing to it.
+   */
+  static daily(base: string, kind: string, now = new Date()): RunDir {
+    return new RunDir(join(base, `${kind}-${now.toISOString().slice(0, 10)}`), false);
+  }
+
   /** Removes the folder when this run made it and left nothing in it (a lab that failed to start). */
   removeIfUnused(): void {
     if (!this.#made) return;

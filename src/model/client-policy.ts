@@ -2,7 +2,7 @@ import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
 /**
- * Sending-side TLS policy (FIELD-NOTES "Policies", the Postfix `smtp_tls_security_level` names):
+ * Sending-side TLS policy (docs/field-notes.md "Policies", the Postfix `smtp_tls_security_level` names):
  * none = never STARTTLS; may = STARTTLS when offered, plaintext when not or when TLS fails (on a new
  * connection after a failed handshake); encrypt = TLS or nothing, any certificate; verify = and the
  * chain must validate; secure = and the certificate must name the TLS domain (or the host).
@@ -48,7 +48,7 @@ const ALIASES: Readonly<Record<string, Alias>> = {
   required: { policy: 'encrypt', vocabulary: 'esa', shown: 'TLS Required' },
   // ESA's "Preferred - Verify" still delivers when the certificate does not verify (over TLS) or when
   // no TLS can be made at all (in plaintext): it only reports. mxlab maps it to `verify` (the
-  // FIELD-NOTES table), i.e. it enforces the verification; use `may` for ESA's reporting behaviour.
+  // docs/field-notes.md table), i.e. it enforces the verification; use `may` for ESA's reporting behaviour.
   preferredverify: {
     policy: 'verify', vocabulary: 'esa', shown: 'TLS Preferred - Verify',
     note: 'Cisco ESA itself would still deliver (over unverified TLS, or in plaintext when TLS fails); mxlab enforces verification under this name',
@@ -88,7 +88,7 @@ export function requiresTls(policy: ClientPolicy): boolean {
   return policy === 'encrypt' || policy === 'verify' || policy === 'secure';
 }
 
-/** The same setting in the other products' words (FIELD-NOTES table), for help texts and reports. */
+/** The same setting in the other products' words (docs/field-notes.md table), for help texts and reports. */
 export const POLICY_EQUIVALENTS: Readonly<Record<ClientPolicy, { readonly postfix: string; readonly exchange: string; readonly esa: string }>> = {
   none: { postfix: 'smtp_tls_security_level = none', exchange: 'IgnoreSTARTTLS $true', esa: 'Off' },
   may: { postfix: 'smtp_tls_security_level = may', exchange: 'default (IgnoreSTARTTLS and RequireTLS $false)', esa: 'Preferred' },

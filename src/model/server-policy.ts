@@ -2,7 +2,7 @@ import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 
 /**
- * Receiving-side TLS policy (FIELD-NOTES): off = STARTTLS not advertised (Cisco ESA "Off"); optional =
+ * Receiving-side TLS policy (docs/field-notes.md "Policies"): off = STARTTLS not advertised (Cisco ESA "Off"); optional =
  * advertised, plaintext accepted (ESA "Preferred", Exchange default); required = mail before TLS gets
  * `530 5.7.0 Must issue a STARTTLS command first` (ESA "Required", Exchange RequireTLS).
  */

@@ -1,7 +1,7 @@
 import type { ClientHelloSummary } from './client-hello.js';
 
 /**
- * The outcome of one connection, as DESIGN.md "Session record" lists it. Built only from lab events by
+ * The outcome of one connection, as the README's session records list it. Built only from lab events by
  * record/builder.ts; every renderer reads this and nothing else.
  */
 export type SessionResult = 'tls' | 'plaintext' | 'downgraded' | 'refused' | 'handshake-failed' | 'error';

@@ -29,7 +29,7 @@ const leaf = (over: Partial<LinkSpec> = {}): LinkSpec => ({
 /** The lab's good chain: lab root → intermediate → RSA-2048 leaf, all SHA-256. */
 export const DEFAULT_CHAIN: ChainSpec = { root: 'lab', intermediates: [intermediate()], leaf: leaf() };
 
-/** Exchange 2019's default cipher list on Windows Server 2019 (FIELD-NOTES: the seed case). */
+/** Exchange 2019's default cipher list on Windows Server 2019 (docs/field-notes.md "DHE-only peers"). */
 const EXCHANGE_2019_SUITES = [
   'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',

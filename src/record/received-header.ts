@@ -20,7 +20,7 @@ export function rfc5322Date(d: Date): string {
 }
 
 /**
- * The Received header Postfix writes (FIELD-NOTES): `from HELO (name [ip]) (using TLSv1.2 with cipher
+ * The Received header Postfix writes (docs/field-notes.md "Log formats"): `from HELO (name [ip]) (using TLSv1.2 with cipher
  * X (256/256 bits)) (No client certificate requested) by host (mxlab) with ESMTPS id … for <rcpt>; date`,
  * folded the way Postfix folds it. Loopback peers are named localhost, others unknown (no DNS is done).
  */

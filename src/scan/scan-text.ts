@@ -1,4 +1,5 @@
 /** The text report of `mxlab scan`: a table of suites per version, then groups, chain, intolerance and checks. */
+import { labCaHint } from '../certs/lab-ca-path.js';
 import type { CheckFailure } from './policy-checks.js';
 import type { ScanReport } from '../model/scan-report.js';
 
@@ -37,7 +38,11 @@ export function renderScan(r: ScanReport, failures: readonly CheckFailure[]): st
       out.push(`    issuer ${c.issuer}; ${c.signatureAlgorithm}; ${c.key}; ${c.notBefore} .. ${c.notAfter}${c.dnsNames?.length ? `; ${c.dnsNames.join(', ')}` : ''}`);
     });
   }
-  if (r.verdict) out.push(`verdict (${r.verdict.trust} trust, name ${r.verdict.name}): ${r.verdict.summary}`);
+  if (r.verdict) {
+    out.push(`verdict (${r.verdict.trust} trust, name ${r.verdict.name}): ${r.verdict.summary}`);
+    const hint = labCaHint(r.chain, r.verdict.chainValid, r.verdict.reason);
+    if (hint) out.push(`  ${hint}`);
+  }
   for (const i of r.intolerance) out.push(`${pad(i.test, 13)} ${i.failed ? 'FAILED' : 'ok'}: ${i.reaction}; ${i.detail}${i.failed ? ` [hello: ${i.hello}]` : ''}`);
   for (const a of r.anomalies) out.push(`anomaly: ${a.what}: ${a.detail}`);
   out.push(`${r.suitesTested} suites tested, ${r.connections} connections, ${r.timings.totalMs} ms`);

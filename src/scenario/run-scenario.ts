@@ -43,7 +43,21 @@ export interface RunScenarioOptions {
   readonly onStarted?: (lab: Lab) => void | Promise<void>;
   /** The scenario's lab had a problem that is no session's outcome (a lab-warning), as one line. */
   readonly onWarning?: (line: string) => void;
+  /**
+   * An `await` scenario waits for the system under test: called when the wait starts (where, until
+   * when), as each awaited session arrives, and every `progressMs` while nothing comes.
+   */
+  readonly onAwait?: (progress: AwaitProgress) => void;
+  /** How often `onAwait` hears that the wait goes on. @default 10000 */
+  readonly progressMs?: number;
 }
+
+/** What an `await` scenario is doing while it waits for the system under test. */
+export type AwaitProgress = { readonly file: string; readonly scenario: string; readonly peer: string; readonly count: number } & (
+  | { readonly kind: 'waiting'; readonly endpoints: readonly { readonly protocol: string; readonly tlsMode: string; readonly address: string; readonly port: number }[]; readonly deadline: number }
+  | { readonly kind: 'arrived'; readonly seen: number; readonly result: string; readonly remote: string }
+  | { readonly kind: 'still-waiting'; readonly seen: number; readonly leftMs: number }
+);
 
 const CLIENT_TIMEOUTS = { connectMs: 5000, greetingMs: 5000, commandMs: 5000 };
 
@@ -151,12 +165,22 @@ function select(records: readonly SessionRecord[], e: Expectation): SessionRecor
   return e.nth ? found[e.nth - 1] : found[found.length - 1];
 }
 
-async function awaitSut(lab: Lab, peer: string, count: number, timeoutMs: number): Promise<void> {
+async function awaitSut(lab: Lab, loaded: LoadedScenario, peer: string, count: number, timeoutMs: number, options: RunScenarioOptions): Promise<void> {
   const seen = new Set<string>();
   const until = Date.now() + timeoutMs;
-  while (seen.size < count) {
-    const r = await lab.waitForRecord((x) => x.peer === peer && !seen.has(x.id), Math.max(1, until - Date.now()));
-    seen.add(r.id);
+  const tell = options.onAwait;
+  const base = { file: loaded.file, scenario: loaded.scenario.name, peer, count };
+  const endpoints = lab.listPeers().find((p) => p.name === peer)?.endpoints ?? [];
+  tell?.({ ...base, kind: 'waiting', endpoints, deadline: until });
+  const ticker = tell ? setInterval(() => tell({ ...base, kind: 'still-waiting', seen: seen.size, leftMs: Math.max(0, until - Date.now()) }), options.progressMs ?? 10000) : undefined;
+  try {
+    while (seen.size < count) {
+      const r = await lab.waitForRecord((x) => x.peer === peer && !seen.has(x.id), Math.max(1, until - Date.now()));
+      seen.add(r.id);
+      tell?.({ ...base, kind: 'arrived', seen: seen.size, result: r.result, remote: `${r.remote.address}:${r.remote.port}` });
+    }
+  } finally {
+    clearInterval(ticker);
   }
 }
 
@@ -241,7 +265,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
         actionErrors.set(names[i]!, `${kind} ${names[i]} failed: ${(err as Error).message}`);
       }
     }
-    if (s.await) await awaitSut(lab, s.await.peer, s.await.count ?? 1, Math.min(s.await.timeoutMs ?? 10000, deadline - Date.now()));
+    if (s.await) await awaitSut(lab, loaded, s.await.peer, s.await.count ?? 1, Math.min(s.await.timeoutMs ?? 10000, deadline - Date.now()), options);
     await settle(lab, Math.min(3000, Math.max(1, deadline - Date.now())));
     if (s.sanity) {
       await sanityRound(lab, loaded, sut, 'after', sanity, deadline);

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { parseTarget } from '../client/send-spec.js';
 import { UsageError } from '../usage-error.js';
 import { loadScenarioFile, ScenarioLoadError, type LoadProblem } from './load.js';
@@ -11,6 +11,36 @@ export interface RunOptions extends Omit<RunScenarioOptions, 'onStarted'> {
   readonly jobs?: number;
   /** Called as each scenario ends (in completion order), e.g. for progress. */
   readonly onScenario?: (result: ScenarioResult) => void;
+  /** Run only this part of the suite (CI jobs in parallel, `--shard 2/4`). */
+  readonly shard?: Shard;
+}
+
+/** Part `index` (1-based) of `total`. */
+export interface Shard {
+  readonly index: number;
+  readonly total: number;
+}
+
+/** `--shard 2/4` → { index: 2, total: 4 }; anything else is a UsageError. */
+export function parseShard(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || total > 10000 || index < 1 || index > total) {
+    throw new UsageError(`--shard: got "${value}", want I/N with 1 ≤ I ≤ N, e.g. 2/4 (the second of four CI jobs)`);
+  }
+  return { index, total };
+}
+
+/**
+ * The files of one shard. Files are ordered by path (forward slashes, so every OS agrees) and dealt
+ * round-robin: file k goes to shard (k mod N) + 1. The split depends only on the set of files, so
+ * every CI job computes the same one, and together the N shards run every file exactly once.
+ */
+export function shardFiles(files: readonly string[], shard: Shard): string[] {
+  const key = (f: string): string => f.split(sep).join('/');
+  const sorted = [...new Set(files)].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return sorted.filter((_, k) => k % shard.total === shard.index - 1);
 }
 
 export interface RunSummary {
@@ -97,7 +127,12 @@ export async function runScenarios(loaded: readonly LoadedScenario[], options: R
 
 /** `mxlab run` as a function: files or folders in, a summary out (UsageError / ScenarioLoadError on bad input). */
 export async function runPaths(paths: readonly string[], options: RunOptions = {}): Promise<RunSummary> {
-  return runScenarios(await loadScenarios(await collectScenarioFiles(paths)), options);
+  const files = await collectScenarioFiles(paths);
+  // Every file is loaded, so a malformed one fails every shard alike; only the shard's part runs.
+  const loaded = await loadScenarios(files);
+  if (!options.shard) return runScenarios(loaded, options);
+  const mine = new Set(shardFiles(files, options.shard));
+  return runScenarios(loaded.filter((l) => mine.has(l.file)), options);
 }
 
 /** The closing line every reporter ends with: `N passed, N failed`. */

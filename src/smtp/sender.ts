@@ -11,13 +11,14 @@ import { isUpgrading, onTlsSocket, SMTPConnection, tlsSocketOf } from './nodemai
 import { requiresTls } from '../model/client-policy.js';
 import { describeClientTls } from '../client/client-tls.js';
 import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
+import { composeMessage } from './compose.js';
 
 export { planDelivery, parseTarget, type SendPlan, type SendSpec, type SendTimeouts } from '../client/send-spec.js';
 
 /**
- * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (FIELD-NOTES: Postfix
+ * mxlab's fake sending MTA. nodemailer's SMTPConnection speaks SMTP; the policy (docs/field-notes.md "Policies": Postfix
  * `smtp_tls_security_level`, Exchange send connector, Cisco ESA destination controls) is decided
- * here, because nodemailer never falls back after a failed handshake (TECH-NOTES). One delivery is one
+ * here, because nodemailer never falls back after a failed handshake. One delivery is one
  * or two connections; each emits the lab events a receiver would (role 'client') and so gets its own
  * session record from the one RecordBuilder.
  */
@@ -41,6 +42,9 @@ export interface DeliverOptions {
   readonly keylog?: KeyLog;
 }
 
+/** A plan whose message is written out, ready for DATA. */
+type ComposedPlan = SendPlan & { readonly message: Buffer };
+
 interface AttemptResult {
   readonly record: SessionRecord;
   readonly summary: DeliveryAttempt;
@@ -56,7 +60,8 @@ let deliveryCounter = 0;
  * comes from `sink` (a Lab's record builder); bad input rejects with a UsageError before anything is sent.
  */
 export async function deliver(spec: SendSpec, sink: SessionSink, options: DeliverOptions = {}): Promise<SessionRecord> {
-  const plan = planDelivery(spec);
+  const planned = planDelivery(spec);
+  const plan: ComposedPlan = { ...planned, message: Buffer.isBuffer(planned.message) ? planned.message : planned.probe ? Buffer.alloc(0) : await composeMessage(planned.message) };
   const delivery = `${plan.peer}-${++deliveryCounter}`;
   const first = await new Attempt(plan, sink, delivery, 1, true, [], options.keylog).run();
   if (!first.fallback) return first.record;
@@ -77,7 +82,7 @@ export async function sendOnce(spec: SendSpec): Promise<SessionRecord> {
 const firstWord = (line: string): string => (line.split(/\s+/)[0] ?? '').toUpperCase();
 
 class Attempt {
-  readonly #plan: SendPlan;
+  readonly #plan: ComposedPlan;
   readonly #sink: SessionSink;
   readonly #events: SessionEmitter;
   readonly #id: string;
@@ -112,7 +117,7 @@ class Attempt {
   /** Probe mode: the session was set up and left without a message. */
   #probed = false;
 
-  constructor(plan: SendPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
+  constructor(plan: ComposedPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
     this.#plan = plan;
     this.#sink = sink;
     this.#delivery = delivery;

@@ -26,7 +26,14 @@ export function didYouMean(got: string, candidates: readonly string[]): string |
     }
   }
   if (best === undefined) return undefined;
-  return bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  if (bestScore <= Math.max(2, Math.floor(best.length / 3))) return best;
+  // A shortened name (`tls10` for tls10-only, `exchange2019` for exchange-2019-ecdhe): the one
+  // candidate that starts with what was typed, punctuation and case aside.
+  const bare = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const typed = bare(got);
+  if (typed.length < 3) return undefined;
+  const prefixed = candidates.filter((c) => bare(c).startsWith(typed));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 /** `got "x", want one of a, b, c (did you mean "b"?)` — the house style for a bad choice. */

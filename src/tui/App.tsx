@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Box, type Key, Text } from 'ink';
 import { useEffect } from 'react';
-import { labCaCertFile } from '../certs/lab-ca.js';
+import { labCaCertPath } from '../certs/lab-ca-path.js';
 import { CLIENT_POLICY_CHOICES } from '../model/client-policy.js';
 import { SERVER_POLICIES } from '../model/server-policy.js';
 import type { Quirks } from '../profiles/quirks.js';
@@ -174,7 +174,7 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
           }
           pickFor(`sender profile for the send to ${target}`, profileNames(), 'modern', (profile) => {
             pickFor(`policy (mxlab, Exchange and Cisco ESA words) for the send to ${target}`, CLIENT_POLICY_CHOICES, 'may', (policy) => {
-              const labCa = labCaCertFile(lab.certsDir);
+              const labCa = labCaCertPath(lab.certsDir);
               const cas = ['system store', `lab CA (${labCa})`];
               pickFor('trust anchors for verify/secure', cas, cas[1]!, (ca) => {
                 const line = `send ${target} --profile ${profile} --policy ${policy}${ca === cas[1] ? ` --ca ${labCa}` : ''}`;

@@ -5,7 +5,7 @@ import { nextRecord, startTestLab } from '../fixtures/test-lab.js';
 
 /**
  * `openssl s_client -starttls imap|pop3` pinned to each TLS version against the TLS 1.0-only
- * personality (Exchange before 2016 on POP/IMAP, FIELD-NOTES) and the modern one. The expected
+ * personality (Exchange before 2016 on POP/IMAP, docs/field-notes.md "TLS 1.0-only peers") and the modern one. The expected
  * outcomes are written out by hand, as in openssl-versions.test.ts for SMTP.
  */
 type V = '-tls1' | '-tls1_1' | '-tls1_2' | '-tls1_3';
