@@ -57,6 +57,7 @@ export class LineConnection {
   /** Post-handshake quirks of the profile (closeAfterHandshake, closeAfterFirstCommand). */
   readonly #faults: SessionFaults;
   readonly #capsReported = new Set<boolean>();
+  #sessionEnded = false;
   /** The client said goodbye (LOGOUT, QUIT): a reset after it is no error. */
   farewell = false;
 
@@ -129,6 +130,27 @@ export class LineConnection {
     const at = Date.now();
     for (const line of list) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
     return this.#write(Buffer.from(list.map((l) => `${l}\r\n`).join(''), 'utf8'));
+  }
+
+  /**
+   * Sends the reply that ends the session (IMAP `* BYE` + `OK LOGOUT`, POP3 `+OK` to QUIT): the lines go
+   * into the transcript and the session ends (its record is appended to sessions.jsonl by the lab's
+   * recorder, a write(2) done) before they are written, so a crash after the client saw them cannot lose
+   * the record. The close follows.
+   */
+  sendFinal(lines: string | readonly string[]): Promise<void> {
+    const list = typeof lines === 'string' ? [lines] : lines;
+    const at = Date.now();
+    for (const line of list) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
+    this.endSession();
+    return this.#write(Buffer.from(list.map((l) => `${l}\r\n`).join(''), 'utf8'));
+  }
+
+  /** Emits session-end, once: at the final reply, or when the connection has closed. */
+  endSession(): void {
+    if (this.#sessionEnded) return;
+    this.#sessionEnded = true;
+    this.#o.events.emit({ type: 'session-end' });
   }
 
   /**
