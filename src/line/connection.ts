@@ -4,6 +4,7 @@ import { serverHandshake } from '../handshake/server-handshake.js';
 import type { ServerTls, TlsSummary } from '../handshake/server-tls.js';
 import { SessionFaults } from '../profiles/session-faults.js';
 import type { KeyLog } from '../tls/keylog.js';
+import { drainOrClose } from './drain.js';
 import { type BytesRead, type LineRead, LineReader } from './line-reader.js';
 
 /** What replaces a secret (password, SASL response) in every transcript, as in the SMTP records. */
@@ -294,19 +295,7 @@ export class LineConnection {
   #write(data: Buffer): Promise<void> {
     const socket = this.#socket;
     if (socket.destroyed || !socket.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (socket.write(data)) {
-        resolve();
-        return;
-      }
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.once('drain', done);
-      socket.once('close', done);
-    });
+    return socket.write(data) ? Promise.resolve() : drainOrClose(socket);
   }
 
   /** Reads the ClientHello before OpenSSL and handshakes with the peer's context (handshake/server-handshake.ts). */

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { drainOrClose } from '../line/drain.js';
 import { LineReader } from '../line/line-reader.js';
 
 /** Longest line the proxy relays; it reads lines to rewrite them, and a longer one ends the session. */
@@ -74,15 +75,7 @@ export class Leg {
   drained(): Promise<void> {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable || socket.writableLength < PROXY_OUT_HIGH) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.once('drain', done);
-      socket.once('close', done);
-    });
+    return drainOrClose(socket);
   }
 
   /** Set once a read found the leg closed, silent or broken. */
