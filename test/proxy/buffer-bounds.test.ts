@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { RunningCli } from '../fixtures/run-cli.js';
+import { connectWatching, rssOf } from '../fixtures/watching-client.js';
 
 /**
  * The proxy's buffers are bounded (issue 12, finding 1; docs/limits.md): a client sends 64 MB towards
@@ -17,7 +18,6 @@ import { RunningCli } from '../fixtures/run-cli.js';
 
 const MB = 1024 * 1024;
 const TOTAL = 64 * MB;
-const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 /** A fake upstream: answers the dialogue it is given, then stops reading until `resume()`; counts what came. */
 class SlowUpstream {
@@ -101,35 +101,6 @@ async function pushAgainstStalledUpstream(t: Test, pid: number, socket: net.Sock
   t.equal(up.received, data.length, `the upstream got the whole ${what} once it read again`);
 }
 
-function connect(port: number): Promise<{ socket: net.Socket; lines: string[]; waitLine: (re: RegExp) => Promise<string> }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const lines: string[] = [];
-    let buf = '';
-    const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-    socket.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let nl = buf.indexOf('\r\n'); nl >= 0; nl = buf.indexOf('\r\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
-        lines.push(line);
-        const i = waiters.findIndex((w) => w.re.test(line));
-        if (i >= 0) waiters.splice(i, 1)[0]!.resolve(line);
-      }
-    });
-    socket.once('connect', () =>
-      resolve({
-        socket, lines,
-        waitLine: (re) => {
-          const hit = lines.find((l) => re.test(l));
-          return hit ? Promise.resolve(hit) : new Promise((r) => waiters.push({ re, resolve: r }));
-        },
-      }),
-    );
-    socket.once('error', reject);
-  });
-}
-
 async function startProxy(t: Test, protocol: 'smtp' | 'imap', upstreamPort: number): Promise<{ port: number; pid: number }> {
   const runDir = join(mkdtempSync(join(tmpdir(), 'mxlab-proxy-bounds-')), 'run');
   const cli = new RunningCli(['proxy', '--listen', '127.0.0.1:0', '--upstream', `127.0.0.1:${upstreamPort}`, '--protocol', protocol, '--strip', 'none', '--run-dir', runDir]);
@@ -143,9 +114,9 @@ t.test('SMTP DATA through the proxy to an upstream that stops reading: the proxy
   const upPort = await up.listen();
   t.teardown(() => up.server.close());
   const proxy = await startProxy(t, 'smtp', upPort);
-  const c = await connect(proxy.port);
+  const c = await connectWatching(proxy.port);
   t.teardown(() => c.socket.destroy());
-  await c.waitLine(/^220 /);
+  await c.line(/^220 /);
   for (const cmd of ['EHLO client.example', 'MAIL FROM:<a@example.org>', 'RCPT TO:<b@example.net>']) {
     const seen = c.lines.length;
     c.socket.write(`${cmd}\r\n`);
@@ -155,7 +126,7 @@ t.test('SMTP DATA through the proxy to an upstream that stops reading: the proxy
     });
   }
   c.socket.write('DATA\r\n');
-  await c.waitLine(/^354 /);
+  await c.line(/^354 /);
   const line = Buffer.from(`${'z'.repeat(1022)}\r\n`);
   const body = Buffer.concat([Buffer.concat(Array.from({ length: TOTAL / line.length }, () => line)), Buffer.from('.\r\n')]);
   await pushAgainstStalledUpstream(t, proxy.pid, c.socket, up, body, 'message');
@@ -171,13 +142,13 @@ t.test('an IMAP APPEND literal through the proxy to an upstream that stops readi
   const upPort = await up.listen();
   t.teardown(() => up.server.close());
   const proxy = await startProxy(t, 'imap', upPort);
-  const c = await connect(proxy.port);
+  const c = await connectWatching(proxy.port);
   t.teardown(() => c.socket.destroy());
-  await c.waitLine(/^\* OK/);
+  await c.line(/^\* OK/);
   c.socket.write('a1 LOGIN user pass\r\n');
-  await c.waitLine(/^a1 OK/);
+  await c.line(/^a1 OK/);
   c.socket.write(`a2 APPEND INBOX {${TOTAL}}\r\n`);
-  await c.waitLine(/^\+ /);
+  await c.line(/^\+ /);
   const literal = Buffer.concat([Buffer.alloc(TOTAL, 0x61), Buffer.from('\r\n')]);
   await pushAgainstStalledUpstream(t, proxy.pid, c.socket, up, literal, 'literal');
 });
