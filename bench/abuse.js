@@ -348,5 +348,6 @@ for (const [name, run] of Object.entries(attacks)) {
 }
 out('\nsummary');
 for (const f of figures) out(`  ${f}`);
-rmSync(WORK, { recursive: true, force: true });
+if (!flags.keep) rmSync(WORK, { recursive: true, force: true });
+else out(`kept ${WORK}`);
 process.exit(0);
