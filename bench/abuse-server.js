@@ -3,6 +3,7 @@
 // Prints one JSON line {"port":N} when listening; on each stdin line "stats" prints one JSON line of
 // figures (after a full GC when started with --expose-gc); lab-warnings are counted.
 import { createInterface } from 'node:readline';
+import v8 from 'node:v8';
 import { Lab } from '../dist/lab/lab.js';
 
 const o = JSON.parse(process.argv[2] ?? '{}');
@@ -28,7 +29,14 @@ process.stdout.write(`${JSON.stringify({ port: peer.endpoints[0].port })}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() !== 'stats') return;
   globalThis.gc?.();
-  const m = process.memoryUsage();
+  // process.memoryUsage() opens /proc/self: it fails with EMFILE when the lab is out of descriptors (the
+  // parent reads this process's RSS from /proc itself).
+  let m;
+  try {
+    m = process.memoryUsage();
+  } catch {
+    m = { rss: -1, heapUsed: v8.getHeapStatistics().used_heap_size, external: -1 };
+  }
   const c = peer.counters;
   process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external, records: lab.recordCount, open: c.open, overLimit: c.overLimit, acceptErrors: c.acceptErrors, warnings, warningCodes, results })}\n`);
 });

@@ -43,10 +43,12 @@ async function startServer(name, options = {}, ulimit) {
   const { port } = await next();
   return {
     port, runDir, pid: child.pid,
-    stats: () => {
+    // Figures after a full GC in the lab; RSS read from /proc here (the lab may be out of descriptors).
+    stats: async () => {
       const p = next();
       child.stdin.write('stats\n');
-      return p;
+      const st = await p;
+      return { ...st, rss: rssOf(child.pid) };
     },
     stop: async () => {
       child.kill('SIGKILL');
@@ -99,8 +101,16 @@ function dial(port, localAddress) {
         }
       },
     };
-    socket.once('connect', () => resolve(c));
-    socket.once('error', () => resolve(c));
+    // A listener out of descriptors leaves SYNs unanswered: give up after 5 s rather than the kernel's 2 min.
+    const giveUp = setTimeout(() => socket.destroy(), 5000);
+    socket.once('connect', () => {
+      clearTimeout(giveUp);
+      resolve(c);
+    });
+    socket.once('close', () => {
+      clearTimeout(giveUp);
+      resolve(c);
+    });
   });
 }
 
