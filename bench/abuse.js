@@ -255,7 +255,9 @@ async function fuzz() {
   const n = num('fuzz', 20000);
   out(`\n[fuzz] ${n} fuzzed sessions, 40 at a time; RSS after GC every ${n / 4}`);
   const s = await startServer('fuzz', { limits: { maxConnections: 200, maxPerClient: 200 } });
-  const rss = [(await s.stats()).rss];
+  const first = await s.stats();
+  const rss = [first.rss];
+  const heap = [first.heapUsed];
   let seed = 12345;
   const rand = (k) => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -279,10 +281,12 @@ async function fuzz() {
       done += 1;
     });
     await sleep(1000);
-    rss.push((await s.stats()).rss);
+    const st = await s.stats();
+    rss.push(st.rss);
+    heap.push(st.heapUsed);
   }
   const st = await s.stats();
-  figure('fuzz', `records ${st.records} = connections ${done}: ${st.records === done ? 'yes' : 'NO'} ${JSON.stringify(st.results)}; RSS after GC at 0/${n / 4}/${n / 2}/${(3 * n) / 4}/${n}: ${rss.map(mb).join(' / ')} (growth over the last half ${mb(rss[4] - rss[2])})`);
+  figure('fuzz', `records ${st.records} = connections ${done}: ${st.records === done ? 'yes' : 'NO'} ${JSON.stringify(st.results)}; RSS after GC at 0/${n / 4}/${n / 2}/${(3 * n) / 4}/${n}: ${rss.map(mb).join(' / ')} (growth over the last half ${mb(rss[4] - rss[2])}); JS heap after GC: ${heap.map(mb).join(' / ')}`);
   await s.stop();
 }
 
