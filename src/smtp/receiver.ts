@@ -507,7 +507,8 @@ export class SmtpReceiver extends ServerPeer<Settings> {
   /** Something the session's end must wait for (a handshake, a message being written). */
   #track(state: SessionState, p: Promise<unknown>): void {
     state.unsettled++;
-    state.pending.push(p.finally(() => state.unsettled--));
+    // Waited for, never read: a rejection is the tracked promise's own to report.
+    state.pending.push(p.finally(() => state.unsettled--).catch(() => undefined));
   }
 
   #end(state: SessionState): void {
