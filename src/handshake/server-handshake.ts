@@ -129,5 +129,21 @@ export async function serverHandshake(raw: net.Socket, o: ServerHandshakeOptions
     raw.destroy();
     return { ok: false, ...(hello ? { hello } : {}) };
   }
+  recordRenegotiation(secure, events);
   return { ok: true, socket: secure, summary: tlsSummary(established), ...(hello ? { hello } : {}) };
+}
+
+/**
+ * Client-initiated renegotiation is refused on every context (SSL_OP_NO_RENEGOTIATION: OpenSSL answers
+ * the new ClientHello with a no_renegotiation alert and the session goes on as it was). OpenSSL still
+ * enters its handshake state machine for the hello, so Node reports a handshake start and done and the
+ * TLS socket says 'secure' again: each such 'secure' after the first is one refused attempt, and the
+ * transcript says so. (TLS 1.3 has no renegotiation; a KeyUpdate is no handshake and says nothing.)
+ */
+function recordRenegotiation(secure: tls.TLSSocket, events: SessionEmitter): void {
+  let attempts = 0;
+  secure.on('secure', () => {
+    attempts += 1;
+    events.emit({ type: 'note', text: `client tried to renegotiate TLS${attempts > 1 ? ` (attempt ${attempts})` : ''}: refused with a no_renegotiation alert (client-initiated renegotiation is off)` });
+  });
 }

@@ -277,7 +277,7 @@ export class ImapSession {
   async #logout(cmd: ImapCommand): Promise<boolean> {
     if (!(await this.#noArgs(cmd))) return true;
     this.#c.farewell = true;
-    await this.#c.send(['* BYE mxlab IMAP4rev1 server logging out', `${cmd.tag} OK LOGOUT completed`]);
+    await this.#c.sendFinal(['* BYE mxlab IMAP4rev1 server logging out', `${cmd.tag} OK LOGOUT completed`]);
     await this.#c.close();
     return false;
   }

@@ -4,6 +4,7 @@ import { serverHandshake } from '../handshake/server-handshake.js';
 import type { ServerTls, TlsSummary } from '../handshake/server-tls.js';
 import { SessionFaults } from '../profiles/session-faults.js';
 import type { KeyLog } from '../tls/keylog.js';
+import { drainOrClose } from './drain.js';
 import { type BytesRead, type LineRead, LineReader } from './line-reader.js';
 
 /** What replaces a secret (password, SASL response) in every transcript, as in the SMTP records. */
@@ -57,6 +58,7 @@ export class LineConnection {
   /** Post-handshake quirks of the profile (closeAfterHandshake, closeAfterFirstCommand). */
   readonly #faults: SessionFaults;
   readonly #capsReported = new Set<boolean>();
+  #sessionEnded = false;
   /** The client said goodbye (LOGOUT, QUIT): a reset after it is no error. */
   farewell = false;
 
@@ -129,6 +131,27 @@ export class LineConnection {
     const at = Date.now();
     for (const line of list) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
     return this.#write(Buffer.from(list.map((l) => `${l}\r\n`).join(''), 'utf8'));
+  }
+
+  /**
+   * Sends the reply that ends the session (IMAP `* BYE` + `OK LOGOUT`, POP3 `+OK` to QUIT): the lines go
+   * into the transcript and the session ends (its record is appended to sessions.jsonl by the lab's
+   * recorder, a write(2) done) before they are written, so a crash after the client saw them cannot lose
+   * the record. The close follows.
+   */
+  sendFinal(lines: string | readonly string[]): Promise<void> {
+    const list = typeof lines === 'string' ? [lines] : lines;
+    const at = Date.now();
+    for (const line of list) this.#o.events.emit({ type: 'line', dir: 'S', line: transcriptText(line), at });
+    this.endSession();
+    return this.#write(Buffer.from(list.map((l) => `${l}\r\n`).join(''), 'utf8'));
+  }
+
+  /** Emits session-end, once: at the final reply, or when the connection has closed. */
+  endSession(): void {
+    if (this.#sessionEnded) return;
+    this.#sessionEnded = true;
+    this.#o.events.emit({ type: 'session-end' });
   }
 
   /**
@@ -272,19 +295,7 @@ export class LineConnection {
   #write(data: Buffer): Promise<void> {
     const socket = this.#socket;
     if (socket.destroyed || !socket.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (socket.write(data)) {
-        resolve();
-        return;
-      }
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.once('drain', done);
-      socket.once('close', done);
-    });
+    return socket.write(data) ? Promise.resolve() : drainOrClose(socket);
   }
 
   /** Reads the ClientHello before OpenSSL and handshakes with the peer's context (handshake/server-handshake.ts). */

@@ -107,7 +107,7 @@ export abstract class LineServer<P extends 'imap' | 'pop3'> extends ServerPeer<S
       .then(async () => {
         conn.destroy();
         await closed;
-        events.emit({ type: 'session-end' });
+        conn.endSession();
       });
     return {
       ended,

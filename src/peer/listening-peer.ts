@@ -4,6 +4,7 @@ import { SessionEmitter } from '../events/session-emitter.js';
 import type { PeerSettingsView, TlsMode } from '../events/events.js';
 import type { Protocol, SessionResult } from '../model/session-record.js';
 import type { Profile } from '../profiles/profile.js';
+import { DESCRIPTOR_RESERVE, processDescriptors } from './descriptor-budget.js';
 import type { Endpoint, Peer, PeerCounters, PeerReconfiguration } from './peer.js';
 
 /** A listener to open: the port may be 0 (the OS picks; the bound port is kept for restarts). */
@@ -73,6 +74,10 @@ export abstract class ListeningPeer implements Peer {
   readonly #perClient = new Map<string, number>();
   #refused = 0;
   #acceptErrors = 0;
+  /** Shared by every peer of the process. */
+  readonly #descriptors = processDescriptors;
+  #descriptorsShort = false;
+  #descriptorRefusals = 0;
 
   protected constructor(o: { name: string; protocol: Protocol; bus: EventBus; listeners: readonly ListenerSpec[]; limits?: ConnectionLimits }) {
     this.name = o.name;
@@ -206,11 +211,17 @@ export abstract class ListeningPeer implements Peer {
     const over = this.#served >= this.#maxConnections
       ? `too many connections to this peer (${this.#served}, limit ${this.#maxConnections})`
       : fromClient >= this.#maxPerClient ? `too many connections from ${client} (${fromClient}, limit ${this.#maxPerClient} per client)` : undefined;
+    const fds = this.descriptorsPerSession;
+    const outOfDescriptors = !over && !this.#descriptors.take(fds);
     let handle: SessionHandle;
-    if (over) {
-      handle = this.#refuse(socket, endpoint, id, over);
+    if (over || outOfDescriptors) {
+      const why = over ?? `the lab is out of file descriptors (${this.#descriptors.inUse} held by sessions, ulimit -n ${this.#descriptors.limit}, ${DESCRIPTOR_RESERVE} kept free)`;
+      if (outOfDescriptors) this.#descriptorWarning(why);
+      handle = this.#refuse(socket, endpoint, id, why, outOfDescriptors);
     } else {
+      this.#descriptorsShort = false;
       handle = this.accept(socket, endpoint, id);
+      void handle.ended.then(() => this.#descriptors.give(fds));
       // Only the sessions served count against the limits (a refused connection is gone at once).
       this.#served += 1;
       this.#perClient.set(client, fromClient + 1);
@@ -231,8 +242,24 @@ export abstract class ListeningPeer implements Peer {
     });
   }
 
-  /** A connection over a limit: told so on a plaintext start (closed at once on an implicit-TLS one), recorded as refused. */
-  #refuse(socket: net.Socket, endpoint: Endpoint, id: string, why: string): SessionHandle {
+  /** Descriptors one session holds (a proxy session: the client's and the upstream's). */
+  protected get descriptorsPerSession(): number {
+    return 1;
+  }
+
+  /** A lab-warning when the peer starts refusing for want of descriptors (once per shortage, and every 1000th refusal). */
+  #descriptorWarning(why: string): void {
+    this.#descriptorRefusals += 1;
+    if (this.#descriptorsShort && this.#descriptorRefusals % 1000 !== 0) return;
+    this.#descriptorsShort = true;
+    this.bus.emit({ type: 'lab-warning', at: Date.now(), peer: this.name, code: 'EMFILE', message: `${this.name}: refusing connections: ${why}; ${this.#descriptorRefusals} refused so far (each has a record)` });
+  }
+
+  /**
+   * A connection over a limit: told so on a plaintext start (closed at once on an implicit-TLS one),
+   * recorded as refused. `fast`: descriptors are short, so the socket goes as soon as the reply is out.
+   */
+  #refuse(socket: net.Socket, endpoint: Endpoint, id: string, why: string, fast = false): SessionHandle {
     this.#refused += 1;
     const events = this.openSession(socket, endpoint, id, this.settings);
     socket.on('error', () => undefined);
@@ -247,8 +274,11 @@ export abstract class ListeningPeer implements Peer {
       const line = this.busyLine();
       events.emit({ type: 'line', dir: 'S', line });
       events.emit({ type: 'policy-refused', reply: `${line} (${why})` });
-      socket.end(`${line}\r\n`);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      if (fast) socket.end(`${line}\r\n`, () => socket.destroy());
+      else {
+        socket.end(`${line}\r\n`);
+        setTimeout(() => socket.destroy(), 1000).unref();
+      }
     }
     return { ended, stop: () => socket.destroy(), expire: () => socket.destroy() };
   }

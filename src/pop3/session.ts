@@ -203,7 +203,7 @@ export class Pop3Session {
       text += ` (${uids.size} message${uids.size === 1 ? '' : 's'} deleted)`;
       if (uids.size) c.note(`${uids.size} message(s) deleted from the lab mailbox (the .eml files stay in the run folder)`);
     }
-    await c.send(text);
+    await c.sendFinal(text);
     await c.close();
     return false;
   }

@@ -122,10 +122,8 @@ export class ImapDialect implements Dialect {
       for (let lit = LITERAL.exec(current); lit; lit = LITERAL.exec(current)) {
         const size = Number(lit[1]);
         this.#inLiteral = true;
-        const data = await s.client.bytes(size);
-        if (!data) return 'ended';
+        if (!(await s.client.relayBytes(size, s.upstream))) return 'ended';
         this.#inLiteral = false;
-        s.upstream.write(data);
         const next = await s.client.line();
         if (!next) return 'ended';
         s.upstream.writeLine(next);
@@ -182,9 +180,7 @@ export class ImapDialect implements Dialect {
       for (let lit = LITERAL.exec(current); lit; lit = LITERAL.exec(current)) {
         const size = Number(lit[1]);
         const body = /\b(BODY|BINARY|RFC822)(\.TEXT|\.PEEK)?\[[^\]]*\](<\d+>)?\s*~?\{\d+\}$|\bRFC822(\.TEXT)?\s*\{\d+\}$/i.test(current);
-        const data = await s.upstream.bytes(size);
-        if (!data) return 'ended';
-        s.client.write(data);
+        if (!(await s.upstream.relayBytes(size, s.client))) return 'ended';
         if (body) {
           s.flags.mailInClear = true;
           s.note(`message content: ${size} bytes, in the clear`);

@@ -1,10 +1,16 @@
 import type net from 'node:net';
+import { drainOrClose } from '../line/drain.js';
 import { LineReader } from '../line/line-reader.js';
 
 /** Longest line the proxy relays; it reads lines to rewrite them, and a longer one ends the session. */
 export const MAX_PROXY_LINE = 1024 * 1024;
-/** Largest IMAP literal or SMTP BDAT chunk the proxy holds while relaying it. */
-export const MAX_PROXY_CHUNK = 64 * 1024 * 1024;
+/** An IMAP literal or SMTP BDAT chunk is relayed in pieces of at most this many bytes, never held whole. */
+export const PROXY_PIECE = 64 * 1024;
+/**
+ * Bytes the proxy lets wait in a leg's outgoing socket buffer (a peer slower to read than the other
+ * side is to send): past it the proxy stops reading the other side until the buffer drains.
+ */
+export const PROXY_OUT_HIGH = 256 * 1024;
 
 const CRLF = Buffer.from('\r\n');
 
@@ -43,6 +49,8 @@ export class Leg {
   readonly #idleMs: number;
   readonly #activity: Activity;
   #ended?: LegEnd;
+  /** The leg this one's reads are written to: its reads wait while that leg's outgoing buffer is full. */
+  #outlet?: Leg;
 
   constructor(name: 'client' | 'upstream', socket: net.Socket, idleMs: number, activity: Activity) {
     this.name = name;
@@ -53,6 +61,23 @@ export class Leg {
     this.reader.attach(socket);
   }
 
+  /** Names the leg that what this one reads is relayed to (backpressure: see `drained`). */
+  pairWith(outlet: Leg): void {
+    this.#outlet = outlet;
+  }
+
+  /**
+   * Resolves once this leg's outgoing buffer is below PROXY_OUT_HIGH (or the socket is gone). A read
+   * of the other leg waits for it, so a slow reader on one side slows the sender on the other (its
+   * bytes wait in the kernel's buffers, and the line reader pauses its socket) instead of piling up in
+   * the proxy's memory.
+   */
+  drained(): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || !socket.writable || socket.writableLength < PROXY_OUT_HIGH) return Promise.resolve();
+    return drainOrClose(socket);
+  }
+
   /** Set once a read found the leg closed, silent or broken. */
   get ended(): LegEnd | undefined {
     return this.#ended;
@@ -60,6 +85,7 @@ export class Leg {
 
   /** The next line without its line end, or undefined when the leg ended (`ended` says why). */
   async line(): Promise<Buffer | undefined> {
+    await this.#outlet?.drained();
     for (;;) {
       const r = await this.reader.nextLine();
       if (r.kind === 'line') {
@@ -78,12 +104,25 @@ export class Leg {
     }
   }
 
-  /** Exactly n bytes (an IMAP literal, a BDAT chunk), or undefined when the leg ended. */
-  async bytes(n: number): Promise<Buffer | undefined> {
-    if (n > MAX_PROXY_CHUNK) {
-      this.#ended = { partial: 0, overlong: MAX_PROXY_CHUNK };
-      return undefined;
+  /**
+   * Relays exactly n bytes (an IMAP literal, a BDAT chunk) to `to`, in pieces of PROXY_PIECE, each
+   * read only once `to` has room: whatever the size, the proxy holds at most a piece and a full
+   * outgoing buffer of it. False when this leg ended first (`ended` says why).
+   */
+  async relayBytes(n: number, to: Leg): Promise<boolean> {
+    let left = n;
+    while (left > 0) {
+      await to.drained();
+      const piece = await this.#bytes(Math.min(left, PROXY_PIECE), n - left);
+      if (!piece) return false;
+      to.write(piece);
+      left -= piece.length;
     }
+    return true;
+  }
+
+  /** Exactly n bytes, or undefined when the leg ended; `got` bytes of the same chunk came before. */
+  async #bytes(n: number, got: number): Promise<Buffer | undefined> {
     for (;;) {
       const r = await this.reader.readBytes(n);
       if (r.kind === 'bytes') {
@@ -92,9 +131,9 @@ export class Leg {
       }
       if (r.kind === 'timeout') {
         if (this.#activity.idleMs < this.#idleMs) continue;
-        this.#ended = { partial: this.reader.buffered, idleMs: this.#idleMs };
+        this.#ended = { partial: got + this.reader.buffered, idleMs: this.#idleMs };
       } else {
-        this.#ended = { partial: r.partial, ...(r.error ? { error: r.error } : {}) };
+        this.#ended = { partial: got + r.partial, ...(r.error ? { error: r.error } : {}) };
       }
       return undefined;
     }

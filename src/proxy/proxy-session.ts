@@ -217,6 +217,8 @@ export class ProxySession {
       const upstreamClosed = closed(socket);
       this.#client = new Leg('client', raw, this.plan.idleTimeoutMs, this.#activity);
       this.#upstream = new Leg('upstream', socket, this.plan.idleTimeoutMs, this.#activity);
+      this.#client.pairWith(this.#upstream);
+      this.#upstream.pairWith(this.#client);
       const dialect = this.#dialect(this);
       const [c, u] = await Promise.all([
         dialect.client().then((r) => (r === 'ended' ? this.#ended('client', dialect) : r)),

@@ -31,6 +31,11 @@ const BUSY: Record<Protocol, string> = {
  * start in plaintext (the proxy attacks STARTTLS), so its one endpoint is explicit.
  */
 export class MitmProxy extends ListeningPeer {
+  /** A proxied session holds two sockets: the client's and the upstream's. */
+  protected override get descriptorsPerSession(): number {
+    return 2;
+  }
+
   readonly role = 'proxy' as const;
   #plan: ProxyPlan;
 

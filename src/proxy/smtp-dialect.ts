@@ -93,9 +93,7 @@ export class SmtpDialect implements Dialect {
         const m = /^BDAT\s+(\d+)/i.exec(line);
         if (!m) continue;
         const size = Number(m[1]);
-        const chunk = await s.client.bytes(size);
-        if (!chunk) return 'ended';
-        s.upstream.write(chunk);
+        if (!(await s.client.relayBytes(size, s.upstream))) return 'ended';
         s.flags.mailInClear = true;
         s.note(`message content: a BDAT chunk of ${size} bytes, in the clear`);
       }

@@ -17,7 +17,7 @@ interface Draft {
   refused?: string;
   error?: LabEventOf<'session-error'>;
   messages: LabEventOf<'message'>[];
-  transcript: TranscriptLine[];
+  transcript: Transcript;
   lastReply?: string;
   decisiveReply?: string;
   /** A 334 was the last server line: the next client line is a SASL secret. */
@@ -37,6 +37,43 @@ interface Draft {
   outcome?: LabEventOf<'client-outcome'>;
   /* Proxy role: */
   interception?: LabEventOf<'interception'>['interception'];
+}
+
+/** Transcript lines a record keeps: the first TRANSCRIPT_HEAD and the last TRANSCRIPT_TAIL. */
+export const TRANSCRIPT_HEAD = 1000;
+export const TRANSCRIPT_TAIL = 200;
+/** Characters of one transcript line kept (an SMTP command may be 16 KiB). */
+export const TRANSCRIPT_LINE_MAX = 2048;
+
+/**
+ * A session's transcript while it is open, bounded: a client that sends a million NOOPs in one session
+ * cannot fill memory. Past the head, only the last lines are kept (the end of a session says how it
+ * ended), and the record says how many were left out between them.
+ */
+class Transcript {
+  readonly #head: TranscriptLine[] = [];
+  /** A ring of the last lines once the head is full; #next is the oldest. */
+  readonly #tail: TranscriptLine[] = [];
+  #next = 0;
+  #dropped = 0;
+
+  push(entry: TranscriptLine): void {
+    const line = entry.line.length > TRANSCRIPT_LINE_MAX ? { ...entry, line: `${entry.line.slice(0, TRANSCRIPT_LINE_MAX)}… (${entry.line.length} characters)` } : entry;
+    if (this.#head.length < TRANSCRIPT_HEAD) this.#head.push(line);
+    else if (this.#tail.length < TRANSCRIPT_TAIL) this.#tail.push(line);
+    else {
+      this.#tail[this.#next] = line;
+      this.#next = (this.#next + 1) % TRANSCRIPT_TAIL;
+      this.#dropped += 1;
+    }
+  }
+
+  lines(): TranscriptLine[] {
+    if (!this.#tail.length) return this.#head;
+    const tail = [...this.#tail.slice(this.#next), ...this.#tail.slice(0, this.#next)];
+    const gap: TranscriptLine[] = this.#dropped ? [{ t: tail[0]!.t, dir: '*', line: `… ${this.#dropped} transcript lines not kept (a record keeps the first ${TRANSCRIPT_HEAD} and the last ${TRANSCRIPT_TAIL})` }] : [];
+    return [...this.#head, ...gap, ...tail];
+  }
 }
 
 /** Replies that decide a session: an accepted message, a TLS answer, or any refusal. */
@@ -93,7 +130,7 @@ export class RecordBuilder implements SessionSink {
 
   #on(e: LabEvent): void {
     if (e.type === 'session-start') {
-      this.#drafts.set(e.session, { start: e, messages: [], transcript: [], secretNext: false, afterAuth: false });
+      this.#drafts.set(e.session, { start: e, messages: [], transcript: new Transcript(), secretNext: false, afterAuth: false });
       return;
     }
     if (e.type === 'record' || !('session' in e) || e.session === undefined) return;
@@ -221,7 +258,7 @@ function build(d: Draft, endAt: number): SessionRecord {
   }
   const r: Writable<SessionRecord> = {
     id: s.session, peer: s.peer, role: s.role, protocol: s.protocol, profile: s.profile, policy: s.policy, tlsMode: s.tlsMode,
-    local: s.local, remote: s.remote, result: resultOf(d), messages: [], timings, transcript: d.transcript,
+    local: s.local, remote: s.remote, result: resultOf(d), messages: [], timings, transcript: d.transcript.lines(),
   };
   if (d.helo !== undefined) r.helo = d.helo;
   if (s.tlsMode === 'explicit') {

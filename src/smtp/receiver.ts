@@ -84,6 +84,8 @@ interface SessionState {
   inData: { bytes: number } | false;
   /** What the session's end waits for: the handshake, a message being written. */
   pending: Promise<unknown>[];
+  /** How many of `pending` are not settled yet. */
+  unsettled: number;
   finished: boolean;
   /** Set when the lab (not the client) closed the session. */
   closedBy?: string;
@@ -183,7 +185,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
     const state: SessionState = {
       id, raw, tlsMode, settings, events, remoteAddress: raw.remoteAddress ?? '', handshaking: false, errored: false, quitSeen: false, greeted: false,
-      lastCommand: '', inData: false, pending: [], finished: false, faults: new SessionFaults(settings.tls.profile.quirks), ended: resolveEnded,
+      lastCommand: '', inData: false, pending: [], unsettled: 0, finished: false, faults: new SessionFaults(settings.tls.profile.quirks), ended: resolveEnded,
     };
     this.#sessions.set(id, state);
     this.#listen(state);
@@ -291,7 +293,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       state.secure = done.socket;
       return done.socket;
     });
-    state.pending.push(attempt);
+    this.#track(state, attempt);
     return attempt;
   }
 
@@ -317,7 +319,11 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     if (greeted) readyWithoutGreeting(conn);
     else greetAfter(conn, this.#o.greetingDelayMs ?? 0);
     const originalSend = conn.send.bind(conn);
-    conn.send = (code, data, context) => originalSend(code, this.#rewrite(state, code, data), context);
+    conn.send = (code, data, context) => {
+      // The reply to QUIT ends the session: its record goes to sessions.jsonl before the 221 is written.
+      if (code === 221 && state.quitSeen) this.#finishBefore(state, `221 ${state.settings.personality.enhancedStatusCodes ? '2.0.0 ' : ''}${typeof data === 'string' ? data : 'Bye'}`);
+      originalSend(code, this.#rewrite(state, code, data), context);
+    };
     conn.on('error', (err: NodeJS.ErrnoException) => this.#socketError(state, err));
     if (state.tlsMode !== 'explicit') return;
     onStartTls(conn, (command, callback) => {
@@ -463,7 +469,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
         },
         (err: Error) => cb(Object.assign(new Error(`Cannot store the message: ${err.message}`), { responseCode: 451 })),
       );
-      state?.pending.push(write);
+      if (state) this.#track(state, write);
     });
   }
 
@@ -480,6 +486,29 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     state.secure?.destroy();
     state.raw.destroy();
     return true;
+  }
+
+  /**
+   * Ends the session before its final reply is written (durability, issue 12): the reply is put in the
+   * transcript, then session-end makes the record, which the lab's recorder appends to sessions.jsonl
+   * with a write(2) before this returns. A crash after the client saw the reply cannot lose the record.
+   * Only when nothing is still pending (a handshake, a message being written); otherwise the session
+   * ends when the connection closes, as before.
+   */
+  #finishBefore(state: SessionState, reply: string): void {
+    if (state.finished || state.unsettled > 0) return;
+    state.finished = true;
+    state.events.emit({ type: 'line', dir: 'S', line: reply });
+    state.events.emit({ type: 'session-end' });
+    this.#sessions.delete(state.id);
+    state.ended();
+  }
+
+  /** Something the session's end must wait for (a handshake, a message being written). */
+  #track(state: SessionState, p: Promise<unknown>): void {
+    state.unsettled++;
+    // Waited for, never read: a rejection is the tracked promise's own to report.
+    state.pending.push(p.finally(() => state.unsettled--).catch(() => undefined));
   }
 
   #end(state: SessionState): void {

@@ -127,10 +127,14 @@ export function greetAfter(conn: SMTPConnection, delayMs: number): void {
   else setTimeout(() => conn.connectionReady(), delayMs).unref();
 }
 
-/** The greeting went out before the engine took the socket: the session is ready, and says nothing more. */
+/**
+ * The greeting went out before the engine took the socket: the session is ready, and says nothing more.
+ * Once only: smtp-server's own 100 ms early-talker timer calls connectionReady again, which would reset
+ * the session (RSET) under a client that had sent MAIL and RCPT by then, so its DATA got `503 need RCPT`.
+ */
 export function readyWithoutGreeting(conn: SMTPConnection): void {
   conn._sendGreeting = () => undefined;
-  conn.connectionReady();
+  greetAfter(conn, 0);
 }
 
 /** Marks a connection handed over already in TLS (SMTPS) as secure, as smtp-server's own implicit TLS would. */
