@@ -166,7 +166,8 @@ t.test('renderers on real sessions', async (t) => {
     t.ok(bad.at(-1)!.endsWith('disconnect from localhost[127.0.0.1] ehlo=1 starttls=0/1 commands=1/2'), `disconnect: ${bad.at(-1)}`);
 
     const refused = postfixLog(refusedRec);
-    t.ok(refused.some((l) => l.endsWith('NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 530 5.7.0 Must issue a STARTTLS command first; proto=ESMTP helo=<sender.mxlab.test>')), 'NOQUEUE reject line');
+    // A real Postfix at smtpd_tls_security_level = encrypt logs no NOQUEUE line for this 530 (test/interop/postfix-log.test.ts).
+    t.notOk(refused.some((l) => l.includes('NOQUEUE')), 'no NOQUEUE reject line');
     // Postfix counts a refused command as ok/total.
     t.ok(refused.at(-1)!.endsWith('disconnect from localhost[127.0.0.1] ehlo=1 mail=0/1 quit=1 commands=2/3'), `disconnect: ${refused.at(-1)}`);
   });
