@@ -132,10 +132,14 @@ export function greetAfter(conn: SMTPConnection, delayMs: number): void {
   else setTimeout(() => conn.connectionReady(), delayMs).unref();
 }
 
-/** The greeting went out before the engine took the socket: the session is ready, and says nothing more. */
+/**
+ * The greeting went out before the engine took the socket: the session is ready, and says nothing
+ * more. Once only: smtp-server's own 100 ms timer calls connectionReady() again, and a second call
+ * resets the session (a MAIL FROM given within those 100 ms was forgotten by the RCPT after it).
+ */
 export function readyWithoutGreeting(conn: SMTPConnection): void {
   conn._sendGreeting = () => undefined;
-  conn.connectionReady();
+  greetAfter(conn, 0);
 }
 
 /** Marks a connection handed over already in TLS (SMTPS) as secure, as smtp-server's own implicit TLS would. */
