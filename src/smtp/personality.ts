@@ -54,7 +54,7 @@ export interface QueuedMessage {
   readonly chunkedBytes?: number;
 }
 
-export type PersonalityName = 'generic' | 'postfix' | 'exchange';
+export type PersonalityName = 'generic' | 'postfix' | 'exchange' | 'exim';
 
 export interface SmtpPersonality {
   readonly name: PersonalityName;
@@ -288,7 +288,51 @@ const EXCHANGE: SmtpPersonality = {
   chunkOk: (n) => ({ code: 250, text: `2.0.0 ${n} bytes received` }),
 };
 
-/** `Tue, 1 Dec 2026 14:03:22 +0000`: the RFC 5322 date Exchange puts in its banner. */
+/**
+ * Exim 4.9x with its built-in defaults (smtp_banner `$smtp_active_hostname ESMTP Exim $version_number
+ * $tod_full`, SIZE 52428800 from message_size_limit 50M, no ENHANCEDSTATUSCODES, no DSN, no AUTH without
+ * authenticators). The wording is Exim's own test suite's expected output
+ * (https://git.exim.org/exim.git, test/stdout/0485, 0559, 0300, 4002): `250-host Hello name [ip]`,
+ * `250 OK`, `250 Accepted`, `354 Enter message, ending with "." on a line by itself`, `250 OK
+ * id=10HmaX-0005vi-00`, `221 host closing connection`. CHUNKING (advertised by Exim 4.88 and later) is
+ * left out: the wording of Exim's BDAT replies is not checked here.
+ */
+const eximReplies = table({
+  [SS.noop]: '250 OK',
+  [SS.rset]: '250 Reset OK',
+  [SS.data]: '354 Enter message, ending with "." on a line by itself',
+  [SS.unknown]: '500 unrecognized command',
+  [SS.needMail]: '503 sender not yet given',
+  [SS.needRcpt]: '503 valid RCPT command must precede DATA',
+  [SS.startTls]: '220 TLS go ahead',
+});
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const base62 = (n: number): string => [...randomBytes(n)].map((b) => BASE62[b % 62]).join('');
+
+const EXIM: SmtpPersonality = {
+  name: 'exim',
+  product: 'Exim 4.9x (built-in defaults)',
+  sources: ['https://git.exim.org/exim.git (test/stdout: expected SMTP replies)', 'https://www.exim.org/exim-html-current/doc/html/spec_html/ch-main_configuration.html (smtp_banner, message_size_limit)'],
+  greeting: (h, now) => `${h} ESMTP Exim 4.96 ${exchangeDate(now)}`,
+  ehlo: (c) => [`${c.hostname} Hello ${c.client} [${ipOf(c.remoteAddress)}]`, `SIZE ${c.size}`, '8BITMIME', 'PIPELINING', ...(c.startTls ? ['STARTTLS'] : []), 'HELP'],
+  helo: (h, client, ip) => `${h} Hello ${client} [${ipOf(ip)}]`,
+  auth: 'never',
+  chunking: false,
+  heloRequired: false,
+  binaryMime: false,
+  enhancedStatusCodes: false,
+  reply(code, text, ctx) {
+    if (ctx.context === 'MAIL_FROM_OK') return { code: 250, text: 'OK' };
+    if (ctx.context === 'RCPT_TO_OK') return { code: 250, text: 'Accepted' };
+    if (code === 221) return { code: 221, text: `${ctx.hostname} closing connection` };
+    return eximReplies(code, text);
+  },
+  queued: () => ({ code: 250, text: `OK id=${base62(6)}-${base62(6)}-${base62(2)}` }),
+  chunkOk: (n) => ({ code: 250, text: `${n} byte chunk received` }),
+};
+
+/** `Tue, 1 Dec 2026 14:03:22 +0000`: the RFC 5322 date Exchange puts in its banner (Exim's $tod_full too). */
 function exchangeDate(now: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -300,6 +344,7 @@ export const PERSONALITIES: Record<PersonalityName, SmtpPersonality> = {
   generic: GENERIC,
   postfix: POSTFIX,
   exchange: EXCHANGE,
+  exim: EXIM,
 };
 
 export function personality(name: string): SmtpPersonality {

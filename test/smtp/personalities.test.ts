@@ -77,3 +77,17 @@ t.test('a transaction begun in the first 100 ms of the engine survives smtp-serv
   await new Promise((resolve) => setTimeout(resolve, 250));
   t.match((await c.command('RCPT TO:<user@example.net>'))[0], /^250 /, 'RCPT still finds the MAIL FROM');
 });
+
+t.test('exim: the wording of Exim\'s own test suite, no enhanced status codes', async (t) => {
+  const lab = await startTestLab(t, [{ name: 'ex', profile: 'modern', smtp: [0], personality: 'exim' }]);
+  const c = await RawSmtp.connect(portOf(lab, 'ex'));
+  t.teardown(() => c.destroy());
+  t.match((await c.reply())[0], /^220 mx\.mxlab\.test ESMTP Exim 4\.96 [A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$/);
+  t.same(await c.command('EHLO client.mxlab.test'), ['250-mx.mxlab.test Hello client.mxlab.test [127.0.0.1]', '250-SIZE 26214400', '250-8BITMIME', '250-PIPELINING', '250-STARTTLS', '250 HELP']);
+  t.same(await c.command('MAIL FROM:<sender@client.mxlab.test>'), ['250 OK']);
+  t.same(await c.command('RCPT TO:<user@example.net>'), ['250 Accepted']);
+  t.same(await c.command('DATA'), ['354 Enter message, ending with "." on a line by itself']);
+  t.match((await c.command(`${MESSAGE}.`))[0], /^250 OK id=[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}$/);
+  t.same(await c.command('DATA'), ['503 valid RCPT command must precede DATA']);
+  t.same(await c.command('QUIT'), ['221 mx.mxlab.test closing connection']);
+});
