@@ -2,6 +2,7 @@ import t from 'tap';
 import type { SessionRecord } from '../../src/model/session-record.js';
 import { postfixLog } from '../../src/record/render-postfix-log.js';
 import { postfixProblem, startPostfix } from '../fixtures/postfix-instance.js';
+import { RawSmtp } from '../fixtures/raw-smtp.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { nextRecord, portOf, startTestLab } from '../fixtures/test-lab.js';
 
@@ -34,11 +35,22 @@ const swaks = (extra: string[]) => (port: number) =>
 const sClient = (extra: string[]) => (port: number) =>
   runCommand('openssl', ['s_client', '-starttls', 'smtp', '-name', 'client.mxlab.test', '-connect', `127.0.0.1:${port}`, ...extra], { input: '', timeoutMs: 30000 });
 
+/** STARTTLS, the first bytes of a ClientHello, then gone (a client that gives up in the handshake). */
+async function leaveInHandshake(port: number): Promise<void> {
+  const c = await RawSmtp.connect(port);
+  await c.hello('client.mxlab.test');
+  await c.command('STARTTLS');
+  c.write(Buffer.from('16030100c8010000c40303', 'hex'));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  c.destroy();
+}
+
 const CLIENTS: readonly Client[] = [
   { name: 'openssl s_client with no suite in common (fails)', run: sClient(['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256']) },
   { name: 'swaks --tls delivering over TLS 1.3', run: swaks(['--tls']) },
   { name: 'openssl s_client over TLS 1.2, leaving after the handshake', run: sClient(['-tls1_2']) },
   { name: 'swaks delivering in plaintext', run: swaks([]) },
+  { name: 'a client leaving in the middle of the handshake', run: leaveInHandshake },
   { name: 'swaks in plaintext where TLS is required (530 to MAIL)', run: swaks([]), required: true },
 ];
 
