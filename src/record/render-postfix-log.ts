@@ -125,6 +125,29 @@ function commandCounts(r: SessionRecord): string {
 }
 
 /**
+ * smtp(8)'s per-recipient status line: `QUEUEID: to=<rcpt>, relay=host[ip]:port, delay=…, delays=…,
+ * dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as …)`, or deferred/bounced with the reason. The local
+ * queue id stands for mxlab's own (it has none): derived from the record id.
+ */
+function deliveryStatus(r: SessionRecord, relay: string): string[] {
+  const queueId = [...r.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 17).toString(16).toUpperCase().padStart(10, '0').slice(0, 10);
+  const rcpts = r.messages.flatMap((m) => m.to);
+  const fromTranscript = r.transcript.filter((l) => l.dir === 'C' && /^RCPT TO:/i.test(l.line)).map((l) => /<([^>]*)>/.exec(l.line)?.[1] ?? '');
+  const to = rcpts.length ? rcpts : fromTranscript.length ? fromTranscript : [''];
+  const seconds = (ms: number): string => String(Math.round(ms / 10) / 100);
+  const tlsMs = r.timings.handshakeMs ?? 0;
+  const delays = `delay=${seconds(r.timings.totalMs)}, delays=0/0/${seconds(tlsMs)}/${seconds(Math.max(0, r.timings.totalMs - tlsMs))}`;
+  let status: string;
+  if (r.messages.length) status = `dsn=2.0.0, status=sent (${r.reply ?? '250 Ok'})`;
+  else {
+    const why = r.reason ?? r.reply ?? r.error?.message ?? 'delivery failed';
+    const dsn = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(why)?.[1] ?? '4.4.2';
+    status = `dsn=${dsn}, status=${dsn.startsWith('5') ? 'bounced' : 'deferred'} (${why.replace(/^[245]\.\d{1,3}\.\d{1,3} /, '')})`;
+  }
+  return to.map((rcpt) => `${queueId}: to=<${rcpt}>, relay=${relay}, ${delays}, ${status}`);
+}
+
+/**
  * The session as Postfix logs it: `connect from`, the TLS line or the handshake failure, queue ids,
  * `lost connection after …` when the client left without QUIT, and `disconnect from … commands=N`.
  */
@@ -155,8 +178,8 @@ export function postfixLog(r: SessionRecord, host = 'mx'): string[] {
       log(r.timings.end, `${timedOut ? 'timeout' : 'lost connection'} after ${lastCommand(r)} from ${who}`);
     }
     log(r.timings.end, `disconnect from ${who}${commandCounts(r)}`);
-  } else if (r.error && r.result !== 'handshake-failed') {
-    log(r.timings.end, `lost connection with ${who} while ${r.error.stage === 'data' ? 'sending message body' : `performing the ${r.error.stage.toUpperCase()} command`}`);
+  } else {
+    for (const l of deliveryStatus(r, `${who}:${r.remote.port}`)) log(r.timings.end, l);
   }
   return lines.map(([iso, text]) => prefix(iso) + text);
 }
