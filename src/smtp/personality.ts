@@ -87,6 +87,8 @@ export interface SmtpPersonality {
   queued(message: QueuedMessage, hostname: string): Reply;
   /** The reply to a BDAT chunk that is not the last one. */
   chunkOk(bytes: number): Reply;
+  /** A queue id in the product's shape (the stored message is named by it); default Postfix's 10 hex digits. */
+  newQueueId?(): string;
 }
 
 const verbOf = (line: string): string => (line.trim().split(/\s+/)[0] ?? '').toUpperCase();
@@ -284,7 +286,8 @@ const EXCHANGE: SmtpPersonality = {
     if (code === 552 && /exceeds fixed maximum message size/.test(text)) return { code: 552, text: '5.3.4 Message size exceeds fixed maximum message size' };
     return exchangeReplies(code, text);
   },
-  queued: (m, h) => ({ code: 250, text: `2.6.0 ${m.messageId ?? `<${randomUUID()}@${h}>`} [InternalId=${internalId()}, Hostname=${h}] Queued mail for delivery` }),
+  queued: (m, h) => ({ code: 250, text: `2.6.0 ${m.messageId ?? `<${randomUUID()}@${h}>`} [InternalId=${m.id}, Hostname=${h}] Queued mail for delivery` }),
+  newQueueId: internalId,
   chunkOk: (n) => ({ code: 250, text: `2.0.0 ${n} bytes received` }),
 };
 
@@ -328,7 +331,8 @@ const EXIM: SmtpPersonality = {
     if (code === 221) return { code: 221, text: `${ctx.hostname} closing connection` };
     return eximReplies(code, text);
   },
-  queued: () => ({ code: 250, text: `OK id=${base62(6)}-${base62(6)}-${base62(2)}` }),
+  queued: (m) => ({ code: 250, text: `OK id=${m.id}` }),
+  newQueueId: () => `${base62(6)}-${base62(6)}-${base62(2)}`,
   chunkOk: (n) => ({ code: 250, text: `${n} byte chunk received` }),
 };
 

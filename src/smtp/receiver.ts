@@ -467,8 +467,8 @@ export class SmtpReceiver extends ServerPeer<Settings> {
         // smtp-server answers 552 5.3.4 itself (rejectOversized).
         return cb();
       }
-      const id = queueId();
       const p = state?.settings.personality ?? this.current.personality;
+      const id = p.newQueueId?.() ?? queueId();
       const messageId = /^Message-ID:[ \t]*(<[^>\r\n]+>)/im.exec(Buffer.concat(chunks.slice(0, 8)).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '')?.[1];
       const queued = p.queued({ id, ...(messageId ? { messageId } : {}), ...(stream.chunked ? { chunkedBytes: inData.bytes } : {}) }, this.#hostname);
       const envelope = session.envelope;

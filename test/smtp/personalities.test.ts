@@ -91,3 +91,15 @@ t.test('exim: the wording of Exim\'s own test suite, no enhanced status codes', 
   t.same(await c.command('DATA'), ['503 valid RCPT command must precede DATA']);
   t.same(await c.command('QUIT'), ['221 mx.mxlab.test closing connection']);
 });
+
+t.test('mxlab\'s sender reads each personality\'s queue id from its accepted-message reply', async (t) => {
+  const lab = await startTestLab(t, ['postfix', 'exchange', 'exim'].map((personality) => ({ name: personality, profile: 'modern', smtp: [0], personality })));
+  const ids: Record<string, RegExp> = { postfix: /^[0-9A-F]{10}$/, exchange: /^\d+$/, exim: /^[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}$/ };
+  for (const [personality, shape] of Object.entries(ids)) {
+    const rec = await lab.send({ to: `127.0.0.1:${portOf(lab, personality)}`, policy: 'may', from: 'sender@client.mxlab.test', rcpt: 'user@example.net' });
+    t.equal(rec.result, 'tls', `${personality}: delivered over TLS (${rec.reply})`);
+    t.match(rec.messages[0]?.id ?? '', shape, `${personality}: queue id ${rec.messages[0]?.id} from "${rec.reply}"`);
+    const stored = await lab.waitForRecord((r) => r.peer === personality && r.messages.length > 0);
+    t.equal(stored.messages[0]?.id, rec.messages[0]?.id, `${personality}: the receiver stored the message under the id it told the sender`);
+  }
+});
