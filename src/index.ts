@@ -34,7 +34,7 @@ export { SessionFaults } from './profiles/session-faults.js';
 export { tableHeader, tableRow } from './record/render-table.js';
 export { exchangeLog, exchangeTlsContext } from './record/render-exchange-log.js';
 export { postfixLog } from './record/render-postfix-log.js';
-export { esaLog } from './record/render-esa-log.js';
+export { esaLog, esaMailLog } from './record/render-esa-log.js';
 export { receivedHeader } from './record/received-header.js';
 export { UsageError } from './usage-error.js';
 export { runPaths, runScenarios, loadScenarios, collectScenarioFiles, closingLine, type RunSummary, type RunOptions } from './scenario/runner.js';

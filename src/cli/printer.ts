@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { LabEventOf } from '../events/events.js';
-import { esaLog } from '../record/render-esa-log.js';
+import { esaMailLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';
 import { recordJson } from '../record/record-json.js';
@@ -59,7 +59,7 @@ export function printSessions(bus: EventBus, format: Format, write: (s: string) 
         write(postfixLog(record).join('\n') + '\n');
         break;
       case 'esa':
-        write(esaLog(record) + '\n');
+        write(esaMailLog(record).join('\n') + '\n');
         break;
     }
   });

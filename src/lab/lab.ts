@@ -121,7 +121,7 @@ export interface PeerChange {
   readonly quirks?: Quirks;
   /** Server policy: off | optional | required. */
   readonly policy?: string;
-  /** SMTP banner/EHLO personality: generic | postfix | exchange. */
+  /** SMTP personality (banner, EHLO, replies): generic | postfix | exchange | exim. */
   readonly personality?: string;
   /** A proxy's attack on STARTTLS: capability | reply-454 | corrupt-command | none. */
   readonly strip?: string;

@@ -37,7 +37,7 @@ export interface PeerReconfiguration {
   readonly tls?: { readonly profile: Profile; readonly material: ChainMaterial };
   /** Server policy: off | optional | required. */
   readonly policy?: string;
-  /** SMTP banner/EHLO personality: generic | postfix | exchange. */
+  /** SMTP personality (banner, EHLO, replies): generic | postfix | exchange | exim. */
   readonly personality?: string;
   /** The MITM proxy's attack on STARTTLS. */
   readonly strip?: StripMode;

@@ -61,10 +61,17 @@ export function exchangeTlsContext(r: SessionRecord): string | undefined {
 /**
  * The session as Exchange's SMTP protocol log (CSV: date-time, connector-id, session-id,
  * sequence-number, local-endpoint, remote-endpoint, event, data, context): `+` connect, `<` received,
- * `>` sent, `*` TLS, `-` disconnect.
+ * `>` sent, `*` information, `-` disconnect (Microsoft's "Protocol logging" documentation,
+ * https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging). As Exchange
+ * writes them: a receive session starts with the anonymous permissions of the Default Frontend
+ * connector (`Set Session Permissions`), a multi-line reply is one `>` event (`250  host Hello [ip]
+ * SIZE … XRDST`), MAIL FROM gets a `receiving message` event, the TLS negotiation line follows
+ * `Sending certificate` and the certificate's subject, issuer and names, and the disconnect says
+ * who closed (`Local` after QUIT, `Remote` when the client left).
  */
 export function exchangeLog(r: SessionRecord): string[] {
-  const connector = `${r.role !== 'client' ? 'Default Frontend' : 'Outbound to'} ${r.peer}`;
+  const server = r.role !== 'client';
+  const connector = server ? `${r.peer}\\Default Frontend ${r.peer}` : `Outbound to ${r.peer}`;
   const session = sessionHex(r.id);
   const local = `${r.local.address.replace(/^::ffff:/, '')}:${r.local.port}`;
   const remote = `${r.remote.address.replace(/^::ffff:/, '')}:${r.remote.port}`;
@@ -73,23 +80,50 @@ export function exchangeLog(r: SessionRecord): string[] {
   const line = (t: number, event: string, data: string, context = ''): string =>
     [new Date(start + t).toISOString(), csv(connector), session, String(seq++), local, remote, event, csv(data), csv(context)].join(',');
   const out = [line(0, '+', '', '')];
-  const received = r.role !== 'client' ? 'C' : 'S';
+  if (server) out.push(line(0, '*', 'SMTPSubmit SMTPAcceptAnySender SMTPAcceptAuthoritativeDomainSender AcceptRoutingHeaders', 'Set Session Permissions'));
+  const received = server ? 'C' : 'S';
   let tlsDone = false;
-  for (const l of r.transcript) {
+  let messages = 0;
+  const tls = (t: number): void => {
+    tlsDone = true;
+    const leaf = r.chain?.[0];
+    if (leaf && r.version) {
+      out.push(line(t, '*', '', server ? 'Sending certificate' : 'Received certificate'));
+      out.push(line(t, '*', leaf.subject, 'Certificate subject'));
+      out.push(line(t, '*', leaf.issuer, 'Certificate issuer name'));
+      if (leaf.dnsNames?.length) out.push(line(t, '*', leaf.dnsNames.join(';'), 'Certificate alternate names'));
+    }
+    const context = exchangeTlsContext(r);
+    if (context) out.push(line(t, '*', '', context));
+  };
+  const t = r.transcript;
+  for (let i = 0; i < t.length; i++) {
+    const l = t[i]!;
     if (l.dir === '*') {
-      if (/^TLS (established|handshake failed)/.test(l.line) && !tlsDone) {
-        tlsDone = true;
-        const context = exchangeTlsContext(r);
-        if (context) out.push(line(l.t, '*', '', context));
+      if (/^TLS (established|handshake failed)/.test(l.line) && !tlsDone) tls(l.t);
+      continue;
+    }
+    // A multi-line reply is one event: "250-a", "250-b", "250 c" → "250  a b c".
+    if (l.dir !== received && /^\d{3}-/.test(l.line)) {
+      const parts = [l.line.slice(4)];
+      while (i + 1 < t.length && t[i + 1]!.dir === l.dir && /^\d{3}[- ]/.test(t[i + 1]!.line)) {
+        i++;
+        parts.push(t[i]!.line.slice(4));
+        if (t[i]!.line[3] === ' ') break;
       }
+      out.push(line(l.t, '>', `${l.line.slice(0, 3)}  ${parts.join(' ')}`));
       continue;
     }
     out.push(line(l.t, l.dir === received ? '<' : '>', l.line));
+    if (server && l.dir === 'S' && /^250 /.test(l.line) && /^MAIL FROM:/i.test([...t.slice(0, i)].reverse().find((x) => x.dir === 'C')?.line ?? '')) {
+      out.push(line(l.t, '*', `${session};${new Date(start + l.t).toISOString()};${++messages}`, 'receiving message'));
+    }
   }
   if (!tlsDone) {
     const context = exchangeTlsContext(r);
     if (context) out.push(line(0, '*', '', context));
   }
-  out.push(line(r.timings.totalMs, '-', '', r.error ? `${r.error.stage}: ${r.error.message}` : 'Local'));
+  const quit = t.some((l) => l.dir === (server ? 'C' : 'S') && (server ? /^QUIT\b/i.test(l.line) : /^221 /.test(l.line)));
+  out.push(line(r.timings.totalMs, '-', '', quit ? 'Local' : 'Remote'));
   return out;
 }

@@ -18,7 +18,7 @@ import { SessionFaults } from '../profiles/session-faults.js';
 import { receivedHeader } from '../record/received-header.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { personality as findPersonality, type SmtpPersonality } from './personality.js';
-import { abandonUpgrade, beginUpgrade, finishUpgrade, greetAfter, markSecure, onStartTls, readyWithoutGreeting, type SMTPConnection, SmtpEngine } from './smtp-server-adapter.js';
+import { abandonUpgrade, acceptBdat, acceptBinaryMime, allowMailWithoutHelo, beginUpgrade, finishUpgrade, greetAfter, markSecure, onStartTls, readyWithoutGreeting, type SMTPConnection, SmtpEngine } from './smtp-server-adapter.js';
 
 export interface SmtpReceiverOptions {
   /** Peer name in records and events. */
@@ -150,15 +150,20 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       // No DNS: the lab never sends traffic beyond loopback, and a reverse lookup delays the banner.
       disableReverseLookup: true,
       authOptional: true,
-      authMethods: ['PLAIN', 'LOGIN'],
+      // A product without AUTH out of the box (Postfix) does not know the verb; its refusal is the personality's.
+      authMethods: personality.auth === 'never' ? [] : ['PLAIN', 'LOGIN'],
       size: this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       // Past SIZE smtp-server answers 552 5.3.4 at the final dot, as Postfix does past message_size_limit.
       rejectOversized: true,
       hideSTARTTLS: policy === 'off' || !!quirks.hideStartTls,
-      disabledCommands: policy === 'off' ? ['STARTTLS'] : [],
+      disabledCommands: [...(policy === 'off' ? ['STARTTLS'] : []), ...(personality.auth === 'never' ? ['AUTH'] : [])],
       hideENHANCEDSTATUSCODES: !personality.enhancedStatusCodes,
       socketTimeout: this.#o.idleTimeoutMs ?? 60000,
-      onAuth: (auth, _session, cb) => cb(null, { user: auth.username ?? 'anonymous' }),
+      onAuth: (auth, session, cb) => {
+        // Exchange's Default Frontend offers basic authentication only over TLS.
+        if (personality.auth === 'after-tls' && !session.secure) return cb(Object.assign(new Error('Unrecognized authentication type'), { responseCode: 504 }));
+        cb(null, { user: auth.username ?? 'anonymous' });
+      },
       onMailFrom: (_address, session, cb) => {
         if (policy === 'required' && !session.secure) {
           const state = this.#sessions.get(session.id);
@@ -320,11 +325,16 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     else greetAfter(conn, this.#o.greetingDelayMs ?? 0);
     const originalSend = conn.send.bind(conn);
     conn.send = (code, data, context) => {
+      const r = this.#rewrite(state, code, data, context);
       // The reply to QUIT ends the session: its record goes to sessions.jsonl before the 221 is written.
-      if (code === 221 && state.quitSeen) this.#finishBefore(state, `221 ${state.settings.personality.enhancedStatusCodes ? '2.0.0 ' : ''}${typeof data === 'string' ? data : 'Bye'}`);
-      originalSend(code, this.#rewrite(state, code, data), context);
+      if (r.code === 221 && state.quitSeen) this.#finishBefore(state, `221 ${state.settings.personality.enhancedStatusCodes ? '2.0.0 ' : ''}${typeof r.data === 'string' ? r.data : 'Bye'}`);
+      originalSend(r.code, r.data, r.context);
     };
     conn.on('error', (err: NodeJS.ErrnoException) => this.#socketError(state, err));
+    const p = state.settings.personality;
+    if (p.chunking) acceptBdat(conn, (stream, session, cb) => this.#onData(stream, session, cb), (bytes) => p.chunkOk(bytes));
+    if (p.binaryMime) acceptBinaryMime(conn);
+    if (!p.heloRequired) allowMailWithoutHelo(conn, state.remoteAddress);
     if (state.tlsMode !== 'explicit') return;
     onStartTls(conn, (command, callback) => {
       // RFC 3207: STARTTLS takes no parameters.
@@ -347,24 +357,42 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       beginUpgrade(conn, callback);
       this.#listen(state);
       void this.#handshake(state).then((socket) => {
-        if (socket && !socket.destroyed) finishUpgrade(conn, socket);
+        if (socket && !socket.destroyed) {
+          finishUpgrade(conn, socket);
+          if (!state.settings.personality.heloRequired) allowMailWithoutHelo(conn, state.remoteAddress);
+        }
         else abandonUpgrade(conn);
       });
     });
   }
 
-  /** Personality wording for the greeting and the first EHLO line. */
-  #rewrite(state: SessionState, code: number, data: string | string[] | null | undefined): string | string[] | null | undefined {
+  /**
+   * Every reply smtp-server writes, in the personality's words: the greeting, the EHLO list (its
+   * keywords in the product's order, STARTTLS where smtp-server would offer it), HELO, and the
+   * personality's wording and enhanced code for the rest. Replies the receiver composed in the
+   * personality's words already (the accepted-message reply, BDAT chunks) pass unchanged.
+   */
+  #rewrite(state: SessionState, code: number, data: string | string[] | null | undefined, context: string | false | undefined): { code: number; data: string | string[] | null | undefined; context: string | false | undefined } {
     const p = state.settings.personality;
     if (code === 220 && !state.greeted) {
       state.greeted = true;
-      return p.greeting(this.#hostname, new Date());
+      return { code, data: p.greeting(this.#hostname, new Date()), context: false };
     }
-    if (code === 250 && Array.isArray(data) && /^EHLO\b/i.test(state.lastCommand)) {
-      const client = state.lastCommand.split(/\s+/)[1] ?? '';
-      return [p.ehloFirstLine(this.#hostname, client, state.remoteAddress), ...data.slice(1)];
+    if (context === 'DATA_OK' || context === 'PERSONALITY') return { code, data, context: false };
+    const verb = state.lastCommand.split(/\s+/)[0]!.toUpperCase();
+    if (code === 250 && Array.isArray(data) && verb === 'EHLO') {
+      const engine = data.slice(1);
+      const lines = p.ehlo({
+        hostname: this.#hostname, client: state.lastCommand.split(/\s+/)[1] ?? '', remoteAddress: state.remoteAddress, secure: !!state.tls,
+        startTls: engine.includes('STARTTLS'), size: this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      }, engine);
+      return { code, data: lines, context: false };
     }
-    return data;
+    if (code === 250 && verb === 'HELO' && typeof data === 'string') {
+      return { code, data: p.helo(this.#hostname, state.lastCommand.split(/\s+/)[1] ?? '', state.remoteAddress), context: false };
+    }
+    const r = p.reply(code, typeof data === 'string' ? data : '', { hostname: this.#hostname, command: state.lastCommand, ...(context !== undefined ? { context } : {}) });
+    return r ? { code: r.code, data: r.text, context: false } : { code, data, context };
   }
 
   #clientLine(state: SessionState, line: string): void {
@@ -401,7 +429,7 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     state.events.emit({ type: 'session-error', ...(err.code ? { code: err.code } : {}), message: err.message, stage: state.inData ? 'data' : 'command' });
   }
 
-  #onData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
+  #onData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean; chunked?: boolean }, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
     const state = this.#sessions.get(session.id);
     const limit = this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const chunks: Buffer[] = [];
@@ -443,7 +471,10 @@ export class SmtpReceiver extends ServerPeer<Settings> {
         // smtp-server answers 552 5.3.4 itself (rejectOversized).
         return cb();
       }
-      const id = queueId();
+      const p = state?.settings.personality ?? this.current.personality;
+      const id = p.newQueueId?.() ?? queueId();
+      const messageId = /^Message-ID:[ \t]*(<[^>\r\n]+>)/im.exec(Buffer.concat(chunks.slice(0, 8)).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '')?.[1];
+      const queued = p.queued({ id, ...(messageId ? { messageId } : {}), ...(stream.chunked ? { chunkedBytes: inData.bytes } : {}) }, this.#hostname);
       const envelope = session.envelope;
       const from = envelope.mailFrom ? envelope.mailFrom.address : '';
       const to = envelope.rcptTo.map((r) => r.address);
@@ -459,13 +490,13 @@ export class SmtpReceiver extends ServerPeer<Settings> {
       });
       const body = Buffer.concat([Buffer.from(header), ...chunks]);
       const file = this.#o.runDir.messageFile(id);
-      const reply = `250 2.0.0 Ok: queued as ${id}`;
+      const reply = `${queued.code} ${queued.text}`;
       // Written whole to a temporary name, then renamed: a crash never leaves a truncated .eml, and the
       // 250 goes out only once the message is complete on disk.
       const write = writeFile(`${file}.part`, body).then(() => rename(`${file}.part`, file)).then(
         () => {
           state?.events.emit({ type: 'message', id, from, to, size: body.length, file, reply });
-          cb(null, `Ok: queued as ${id}`);
+          cb(null, queued.text);
         },
         (err: Error) => cb(Object.assign(new Error(`Cannot store the message: ${err.message}`), { responseCode: 451 })),
       );

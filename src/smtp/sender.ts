@@ -316,7 +316,8 @@ class Attempt {
         return;
       }
       const response = info.response ?? '';
-      const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response);
+      // Postfix "queued as ID", Exim "OK id=ID", Exchange "[InternalId=N, Hostname=…]".
+      const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response) ?? /\[InternalId=(\d+)/.exec(response);
       this.#delivered = response;
       this.#emit({ type: 'message', id: queued?.[1] ?? '', from: p.from, to: info.accepted ?? [...p.rcpt], size: info.messageSize ?? p.message.length, reply: response });
       conn.quit();

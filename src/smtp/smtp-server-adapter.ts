@@ -10,6 +10,7 @@
  * fails saying so); nothing here fails silently.
  */
 import type net from 'node:net';
+import { PassThrough } from 'node:stream';
 import type tls from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
@@ -25,7 +26,9 @@ export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
   'SMTPConnection.send': 'personality wording of the greeting and EHLO reply; the 454 of refuse-STARTTLS',
   'SMTPConnection.handler_STARTTLS': 'owning STARTTLS: the handshake goes through mxlab\'s server handshake path',
   'SMTPConnection._socket': 'the socket the connection reads and writes (raw, then TLS)',
-  'SMTPConnection._parser': 'retiring the command parser at STARTTLS (nothing sent before the handshake may run after it)',
+  'SMTPConnection._parser': 'retiring the command parser at STARTTLS (nothing sent before the handshake may run after it); BDAT reads its chunks through the parser (SMTPStream._write, _dataMode)',
+  'SMTPConnection._transactionCounter': 'a message taken with BDAT counts as a transaction, as one taken with DATA',
+  'SMTPConnection.handler_MAIL': 'BODY=BINARYMIME for a personality that advertises it (smtp-server knows only 7BIT and 8BITMIME)',
   'SMTPConnection._createParser': 'a fresh parser for the TLS session',
   'SMTPConnection._upgrading': 'suppressing replies while the handshake runs',
   'SMTPConnection._onCloseEvent': 'the TLS socket\'s close ends the connection',
@@ -40,8 +43,8 @@ export const SMTP_SERVER_INTERNALS: Readonly<Record<string, string>> = {
 };
 
 type ConnectionMember = keyof SMTPConnection;
-const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', '_sendGreeting', 'send', 'handler_STARTTLS', '_createParser', '_onCloseEvent', '_onClose', '_onError', '_armTimeout', '_resetSession'];
-const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_upgrading', 'secure', 'tlsOptions', 'hostNameAppearsAs', 'openingCommand'];
+const CONNECTION_METHODS: readonly ConnectionMember[] = ['connectionReady', '_sendGreeting', 'send', 'handler_STARTTLS', 'handler_MAIL', '_createParser', '_onCloseEvent', '_onClose', '_onError', '_armTimeout', '_resetSession'];
+const CONNECTION_FIELDS: readonly ConnectionMember[] = ['_socket', '_parser', '_upgrading', 'secure', 'tlsOptions', 'hostNameAppearsAs', 'openingCommand', '_transactionCounter'];
 
 /** The internals a live connection lacks, by name (empty when all are there). */
 export function missingInternals(server: SMTPServer, conn: object | undefined): string[] {
@@ -51,6 +54,8 @@ export function missingInternals(server: SMTPServer, conn: object | undefined): 
   if (!conn) return [...missing, 'SMTPServer.connect() adding its connection to SMTPServer.connections'];
   for (const m of CONNECTION_METHODS) if (typeof Reflect.get(conn, m) !== 'function') missing.push(`SMTPConnection.${String(m)}`);
   for (const m of CONNECTION_FIELDS) if (!(m in conn)) missing.push(`SMTPConnection.${String(m)}`);
+  const parser = Reflect.get(conn, '_parser') as object | false | undefined;
+  if (parser && (typeof Reflect.get(parser, '_write') !== 'function' || !('_dataMode' in parser))) missing.push('SMTPStream._write and _dataMode');
   return missing;
 }
 
@@ -195,4 +200,114 @@ export function finishUpgrade(conn: SMTPConnection, socket: tls.TLSSocket): void
 /** The handshake failed: the connection is over (smtp-server forgets it and calls onClose). */
 export function abandonUpgrade(conn: SMTPConnection): void {
   conn._onClose();
+}
+
+/** The message stream a BDAT transaction feeds, as smtp-server's DATA stream (byteLength counted). */
+export type MessageStream = PassThrough & { byteLength?: number; sizeExceeded?: boolean; chunked?: boolean };
+
+/**
+ * RFC 3030 CHUNKING, which smtp-server lacks: `BDAT <size> [LAST]` followed by exactly `size` bytes.
+ * The chunks of one transaction go into one stream handed to `onMessage` (the receiver's DATA
+ * handler) at the first BDAT; the reply to LAST is the one that handler gives, written as a DATA_OK
+ * reply. The bytes are taken off the command parser: while a chunk is pending, the parser's _write
+ * hands them over instead of parsing them as commands, and whatever follows the chunk in the same
+ * packet (pipelined commands) is parsed only once the chunk's reply is out.
+ */
+export function acceptBdat(
+  conn: SMTPConnection,
+  onMessage: (stream: MessageStream, session: SMTPConnection['session'], cb: (err?: Error | null, message?: string) => void) => void,
+  chunkReply: (bytes: number) => { code: number; text: string },
+): void {
+  let tx: { stream: MessageStream; bytes: number; result: Promise<{ err?: Error | null; message?: string }> } | undefined;
+  let pending: { remaining: number; take: (b: Buffer) => void; done: (resume: () => void) => void } | undefined;
+  const hooked = new WeakSet<object>();
+  const hookParser = (): void => {
+    const parser = conn._parser;
+    if (!parser || hooked.has(parser)) return;
+    hooked.add(parser);
+    const original = parser._write.bind(parser);
+    parser._write = (chunk: Buffer, encoding: BufferEncoding | 'buffer', next: (err?: Error | null) => void): void => {
+      const p = pending;
+      if (!p) return original(chunk, encoding, next);
+      const take = Math.min(p.remaining, chunk.length);
+      if (take) p.take(chunk.subarray(0, take));
+      p.remaining -= take;
+      if (p.remaining > 0) return next();
+      pending = undefined;
+      parser._dataMode = false;
+      const rest = chunk.subarray(take);
+      p.done(() => (rest.length ? original(rest, encoding, next) : next()));
+    };
+  };
+  conn.on('close', () => tx?.stream.destroy(new Error('connection closed')));
+  Reflect.set(conn, 'handler_BDAT', (command: Buffer, callback: () => void) => {
+    const m = /^BDAT\s+(\d{1,12})(\s+LAST)?\s*$/i.exec(command.toString().trim());
+    if (!m) {
+      conn.send(501, 'Error: syntax: BDAT size [LAST]');
+      return callback();
+    }
+    const size = Number(m[1]);
+    const last = !!m[2];
+    // RFC 3030 §2: a BDAT without a valid transaction is refused, its chunk read and thrown away.
+    const refusal = !conn.session.envelope.rcptTo.length ? 'Error: need RCPT command' : undefined;
+    if (!refusal && !tx) {
+      const stream: MessageStream = new PassThrough();
+      stream.byteLength = 0;
+      stream.chunked = true;
+      const result = new Promise<{ err?: Error | null; message?: string }>((resolve) => onMessage(stream, conn.session, (err, message) => resolve({ err, ...(message !== undefined ? { message } : {}) })));
+      tx = { stream, bytes: 0, result };
+    }
+    const current = refusal ? undefined : tx;
+    const finish = (resume: () => void): void => {
+      if (refusal) {
+        conn.send(503, refusal);
+        return resume();
+      }
+      if (!last) {
+        const r = chunkReply(size);
+        conn.send(r.code, r.text, 'PERSONALITY');
+        return resume();
+      }
+      tx = undefined;
+      current!.stream.end();
+      void current!.result.then(({ err, message }) => {
+        const limit = conn._server.options.size;
+        if (limit && current!.bytes > limit) conn.send(552, `Error: message exceeds fixed maximum message size ${limit}`, 'MESSAGE_TOO_BIG');
+        else if (err) conn.send((err as { responseCode?: number }).responseCode ?? 450, err.message);
+        else conn.send(250, message ?? 'OK: message queued', 'DATA_OK');
+        conn._transactionCounter++;
+        conn._resetSession();
+        resume();
+      });
+    };
+    const take = (b: Buffer): void => {
+      if (!current) return;
+      current.bytes += b.length;
+      current.stream.byteLength = current.bytes;
+      current.stream.write(b);
+    };
+    if (size === 0) {
+      finish(callback);
+      return;
+    }
+    hookParser();
+    pending = { remaining: size, take, done: finish };
+    if (conn._parser) conn._parser._dataMode = true;
+    callback();
+  });
+}
+
+/**
+ * MAIL FROM before HELO/EHLO, as a server without smtpd_helo_required takes it: smtp-server refuses
+ * MAIL while no HELO name is known, so the connection gets the client's address literal as one (what
+ * Postfix logs as helo for such a client). Again after STARTTLS, which forgets the name.
+ */
+export function allowMailWithoutHelo(conn: SMTPConnection, remoteAddress: string): void {
+  if (!conn.hostNameAppearsAs) conn.hostNameAppearsAs = `[${remoteAddress.replace(/^::ffff:/, '')}]`;
+}
+
+/** Accepts BODY=BINARYMIME in MAIL FROM (as 8BITMIME to smtp-server, which refuses BINARYMIME; BDAT carries it unchanged). */
+export function acceptBinaryMime(conn: SMTPConnection): void {
+  const mail = conn.handler_MAIL.bind(conn);
+  conn.handler_MAIL = (command, callback) => mail(Buffer.from(command.toString('binary').replace(/\bBODY=BINARYMIME\b/i, 'BODY=8BITMIME'), 'binary'), callback);
 }

@@ -23,6 +23,17 @@ export function labelKey(ja4: string): string {
 
 let byKey: Map<string, string> | undefined;
 
+/**
+ * One label for clients whose hellos are the same: `a / b`, or, when they are settings of one program
+ * (`Postfix 3.7 smtp (may)`, `Postfix 3.7 smtp (encrypt)`), `Postfix 3.7 smtp (may / encrypt)`.
+ */
+export function joinLabels(labels: readonly string[]): string {
+  const parts = labels.map((l) => /^(.*) \((.*)\)$/.exec(l));
+  const prefix = parts[0]?.[1];
+  if (labels.length > 1 && parts.every((p) => p && p[1] === prefix)) return `${prefix} (${parts.map((p) => p![2]).join(' / ')})`;
+  return labels.join(' / ');
+}
+
 /** The label of the well-known client(s) with this JA4; clients that share one are joined with ' / '. */
 export function knownClient(ja4: string): string | undefined {
   if (!byKey) {
@@ -33,7 +44,7 @@ export function knownClient(ja4: string): string | undefined {
       if (!list.includes(k.label)) list.push(k.label);
       labels.set(key, list);
     }
-    byKey = new Map([...labels].map(([key, list]) => [key, list.join(' / ')]));
+    byKey = new Map([...labels].map(([key, list]) => [key, joinLabels(list)]));
   }
   return byKey.get(labelKey(ja4));
 }

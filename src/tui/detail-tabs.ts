@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../model/session-record.js';
 import { receivedHeader } from '../record/received-header.js';
-import { esaLog } from '../record/render-esa-log.js';
+import { esaMailLog } from '../record/render-esa-log.js';
 import { exchangeLog } from '../record/render-exchange-log.js';
 import { postfixLog } from '../record/render-postfix-log.js';
 import type { SessionRow } from './session-row.js';
@@ -106,7 +106,7 @@ function certificate(r: SessionRecord): string[] {
 }
 
 function logs(r: SessionRecord): string[] {
-  const out = ['Exchange (SMTP receive/send protocol log):', ...exchangeLog(r).map((l) => `  ${l}`), '', 'Postfix:', ...postfixLog(r).map((l) => `  ${l}`), '', 'Cisco ESA:', `  ${esaLog(r)}`];
+  const out = ['Exchange (SMTP receive/send protocol log):', ...exchangeLog(r).map((l) => `  ${l}`), '', 'Postfix:', ...postfixLog(r).map((l) => `  ${l}`), '', 'Cisco ESA (mail_logs):', ...esaMailLog(r).map((l) => `  ${l}`)];
   const m = r.messages[0];
   if (r.protocol === 'smtp' && r.role === 'server' && m) {
     const header = receivedHeader({

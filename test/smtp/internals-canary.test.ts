@@ -38,8 +38,8 @@ t.test('smtp-server: a missing internal is named, never a silent return', async 
   const engine = new SmtpEngine({});
   const method = (): void => undefined;
   const complete: Record<string, unknown> = {
-    _socket: null, _parser: false, _upgrading: false, secure: false, tlsOptions: false, hostNameAppearsAs: false, openingCommand: false,
-    send: method, connectionReady: method, _sendGreeting: method, handler_STARTTLS: method, _createParser: method, _onCloseEvent: method, _onClose: method, _onError: method, _armTimeout: method, _resetSession: method,
+    _socket: null, _parser: false, _upgrading: false, secure: false, tlsOptions: false, hostNameAppearsAs: false, openingCommand: false, _transactionCounter: 0,
+    send: method, connectionReady: method, _sendGreeting: method, handler_STARTTLS: method, handler_MAIL: method, _createParser: method, _onCloseEvent: method, _onClose: method, _onError: method, _armTimeout: method, _resetSession: method,
   };
   t.same(missingInternals(engine.server, complete), [], 'a connection with every member lacks nothing');
   for (const member of Object.keys(complete)) {

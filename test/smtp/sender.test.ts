@@ -501,6 +501,9 @@ t.test('client records render in every format', async (t) => {
     t.ok(esaLog(r).length > 0, `esa log of ${r.result}`);
   }
   t.match(tableRow(refused), /4\.7\.5 TLS is required/);
+  // smtp(8)'s status line: sent with the server's reply, or deferred with the reason.
+  t.match(postfixLog(ok).at(-1), /postfix\/smtp\[\d+\]: [0-9A-F]{10}: to=<[^>]+>, relay=localhost\[127\.0\.0\.1\]:\d+, delay=[\d.]+, delays=[\d./]+, dsn=2\.0\.0, status=sent \(250 /);
+  t.match(postfixLog(refused).at(-1), /, dsn=4\.7\.5, status=deferred \(TLS is required, but was not offered by host /);
 });
 
 t.test('sendOnce works without a lab', async (t) => {
