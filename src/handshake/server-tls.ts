@@ -39,7 +39,8 @@ export class ServerTls {
     // Client-initiated renegotiation is refused (a no_renegotiation alert) on every TLS socket of every
     // peer: Node's own limit applies only to sockets a tls.Server accepts, and a client could otherwise
     // make the server redo the expensive half of a handshake at will (CVE-2011-1473).
-    this.context = tls.createSecureContext({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION });
+    const compiled = compileProfile(profile, material);
+    this.context = tls.createSecureContext({ ...compiled, secureOptions: (compiled.secureOptions ?? 0) | constants.SSL_OP_NO_RENEGOTIATION });
     this.chain = Object.freeze(describeChain(material.cert));
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');
     if (leafKey) this.#leafRsaBits = Number(leafKey[1]);

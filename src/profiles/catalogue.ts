@@ -189,7 +189,13 @@ export const CATALOGUE: readonly Profile[] = [
   {
     name: 'md5-chain',
     kind: 'cert',
-    summary: 'Chain with an MD5-signed intermediate (root -> md5 intermediate -> leaf): refused by Office 365 SMTP',
+    summary: 'MD5-signed leaf under an MD5-signed intermediate (pre-2009 private PKI, old appliance certificates): scanners flag the leaf md5WithRSAEncryption, Office 365 SMTP refuses it',
+    chain: { root: 'lab', intermediates: [intermediate('md5')], leaf: leaf({ hash: 'md5' }) },
+  },
+  {
+    name: 'md5-intermediate',
+    kind: 'cert',
+    summary: 'Only the intermediate is MD5-signed (root -> md5 intermediate -> sha256 leaf): scanners that look at the leaf see nothing, chain validation (Office 365 SMTP) refuses it',
     chain: { root: 'lab', intermediates: [intermediate('md5')], leaf: leaf() },
   },
   {
