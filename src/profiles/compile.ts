@@ -32,7 +32,7 @@ export function securityLevel(profile: Profile): 0 | 1 | 2 {
   if (profile.securityLevel !== undefined) return profile.securityLevel;
   const min = profile.minVersion ?? 'TLSv1.2';
   if (!atLeast(min, 'TLSv1.2') || chainNeedsLevel0(profile.chain)) return 0;
-  if ((profile.dhBits ?? 2048) < 2048) return 1;
+  if (profile.dhBits === 'auto' ? profile.ciphers?.some((c) => c.includes('_anon_')) : (profile.dhBits ?? 2048) < 2048) return 1;
   return 2;
 }
 
@@ -114,7 +114,9 @@ export function compileProfile(profile: Profile, material?: ChainMaterial): Secu
     for (const g of profile.groups) checkGroup(profile, g);
     options.ecdhCurve = profile.groups.join(':');
   }
-  if (profile.ciphers?.some((c) => c.includes('_DHE_')) || profile.dhBits) {
+  if (profile.dhBits === 'auto') {
+    options.dhparam = 'auto';
+  } else if (profile.ciphers?.some((c) => c.includes('_DHE_') || c.includes('_DH_anon_')) || profile.dhBits) {
     options.dhparam = dhParamsPem(profile.dhBits ?? 2048);
   }
   if (material) {

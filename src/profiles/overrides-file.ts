@@ -28,7 +28,7 @@ export function readOverridesFile(file: string): ProfileOverrides {
   for (const [key, value] of Object.entries(data)) {
     if (!(FIELDS as readonly string[]).includes(key)) throw new UsageError(`${file}: ${badChoice('field', key, FIELDS)}`);
     if (LISTS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) throw new UsageError(`${file}: ${key}: want a list of names`);
-    if ((key === 'dhBits' || key === 'securityLevel') && typeof value !== 'number') throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want a number`);
+    if ((key === 'dhBits' || key === 'securityLevel') && typeof value !== 'number' && !(key === 'dhBits' && value === 'auto')) throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want a number`);
     if (BOOLEANS.has(key) && typeof value !== 'boolean') throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want true or false`);
     out[key] = value;
   }

@@ -28,8 +28,13 @@ export interface Profile {
   readonly tls13Ciphers?: readonly string[];
   /** Named groups in preference order (X25519, P-256, P-384, ffdhe2048…). Absent: OpenSSL's defaults. */
   readonly groups?: readonly string[];
-  /** Finite-field DH parameter size for DHE suites. @default 2048 */
-  readonly dhBits?: 1024 | 2048 | 3072 | 4096;
+  /**
+   * Finite-field DH parameter size for DHE suites. 'auto': OpenSSL picks by strength, as Postfix ≥ 3.7
+   * and Dovecot 2.3 leave it (SSL_CTX_set_dh_auto): the leaf key's security for authenticated DHE
+   * (RSA-2048 → 2048 bits), 3072 for anonymous 256-bit suites and 1024 for the other anonymous ones.
+   * @default 2048
+   */
+  readonly dhBits?: 1024 | 2048 | 3072 | 4096 | 'auto';
   /**
    * Server picks by its own order rather than the client's (testssl.sh's "Has server cipher order?").
    * Postfix and Dovecot leave the choice to the client by default; Schannel and the ESA use their own.

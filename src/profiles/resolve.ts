@@ -69,7 +69,7 @@ export function applyOverrides(profile: Profile, o: ProfileOverrides): Profile {
   if (o.tls13Ciphers) out.tls13Ciphers = o.tls13Ciphers;
   if (o.groups) out.groups = o.groups;
   if (o.dhBits !== undefined) {
-    if (![1024, 2048, 3072, 4096].includes(o.dhBits)) throw new UsageError(badChoice('--dh-bits', String(o.dhBits), ['1024', '2048', '3072', '4096']));
+    if (!([1024, 2048, 3072, 4096, 'auto'] as unknown[]).includes(o.dhBits)) throw new UsageError(badChoice('--dh-bits', String(o.dhBits), ['1024', '2048', '3072', '4096', 'auto']));
     out.dhBits = o.dhBits;
   }
   if (o.serverPreference !== undefined) out.serverPreference = o.serverPreference;
