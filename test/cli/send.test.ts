@@ -63,7 +63,7 @@ t.test('mxlab send', async (t) => {
   await t.test('--matrix: one row per built-in profile', async (t) => {
     const r = await runCli(['send', '--matrix', '--to', to('modern'), '--policy', 'may', '--jobs', '4'], { cwd });
     t.equal(r.code, 0, r.stderr);
-    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9-]+\*? +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
+    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9.-]+\*? +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
     t.equal(rows.length, CATALOGUE.length, 'one row each');
     for (const p of CATALOGUE) t.ok(rows.some((l) => l.startsWith(p.name)), `row for ${p.name}`);
     t.match(rows.find((l) => l.startsWith('tls10-only')), /downgraded/);
