@@ -158,6 +158,20 @@ const CISCO_ESA_SUITES = [
   'TLS_RSA_WITH_AES_128_CBC_SHA',
 ];
 
+/**
+ * GnuTLS 3.7's NORMAL priority (what Exim on Debian 12 uses with tls_require_ciphers unset), as
+ * `gnutls-serv --priority NORMAL` from Debian 12's GnuTLS 3.7.9 serves it with an RSA certificate:
+ * sslscan's TLS 1.2 list on 2026-12-02 (test/interop/product-exim-gnutls.test.ts repeats it).
+ */
+const GNUTLS_NORMAL_SUITES = [
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_DHE_RSA_WITH_AES_256_CCM', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_128_CCM', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CCM', 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_128_CCM', 'TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA',
+];
+
 /** What a TLS 1.0-era server stack answers: none of the 2014-2015 extensions, no tickets (Schannel before 2015). */
 const TLS10_ERA = { encryptThenMac: false, extendedMasterSecret: false, sessionTickets: false } as const;
 /** Schannel since the 2015 updates (MS15-121 added extended master secret): no encrypt-then-MAC, no tickets by default. */
@@ -207,6 +221,22 @@ export const CATALOGUE: readonly Profile[] = [
     maxVersion: 'TLSv1.3',
     ciphers: DOVECOT_23_SUITES,
     dhBits: 4096,
+    serverPreference: false,
+    encryptThenMac: true,
+    extendedMasterSecret: true,
+    sessionTickets: true,
+    chain: DEFAULT_CHAIN,
+  },
+  {
+    name: 'exim-4.96-gnutls-default',
+    kind: 'tls',
+    summary: 'Exim 4.96 on Debian 12 (GnuTLS, tls_require_ciphers unset: GnuTLS NORMAL): TLS 1.0-1.3, 18 suites + 4 TLS 1.3 ones incl. AES-128-CCM, DH 2048, client order. Source: a scan of GnuTLS 3.7.9 at NORMAL (gnutls-serv); Exim itself conflicts with Postfix and is not installed here',
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.3',
+    ciphers: GNUTLS_NORMAL_SUITES,
+    tls13Ciphers: ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256', 'TLS_AES_128_CCM_SHA256'],
+    groups: ['P-256', 'P-384', 'P-521', 'X25519', 'X448', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'],
+    dhBits: 2048,
     serverPreference: false,
     encryptThenMac: true,
     extendedMasterSecret: true,
