@@ -7,6 +7,7 @@ import { getChain } from '../../src/certs/factory.js';
 import { DEFAULT_CERTS_DIR } from '../../src/lab/lab.js';
 import { DEFAULT_CHAIN } from '../../src/profiles/catalogue.js';
 import { compareProducts } from '../fixtures/compare-products.js';
+import { freePort } from '../fixtures/openssl-server.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 
@@ -19,17 +20,6 @@ import { portOf, startTestLab } from '../fixtures/test-lab.js';
  */
 
 const gnutlsServ = (await runCommand('sh', ['-c', 'command -v gnutls-serv'])).stdout.trim();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
