@@ -161,7 +161,7 @@ const CISCO_ESA_SUITES = [
 /**
  * GnuTLS 3.7's NORMAL priority (what Exim on Debian 12 uses with tls_require_ciphers unset), as
  * `gnutls-serv --priority NORMAL` from Debian 12's GnuTLS 3.7.9 serves it with an RSA certificate:
- * sslscan's TLS 1.2 list on 2026-12-02 (test/interop/product-exim-gnutls.test.ts repeats it).
+ * sslscan's TLS 1.2 list on 2026-12-02 (test/interop/product-exim.test.ts repeats it).
  */
 const GNUTLS_NORMAL_SUITES = [
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
@@ -228,7 +228,7 @@ export const CATALOGUE: readonly Profile[] = [
     chain: DEFAULT_CHAIN,
   },
   {
-    name: 'exim-4.96-gnutls-default',
+    name: 'exim-4.96-default',
     kind: 'tls',
     summary: 'Exim 4.96 on Debian 12 (GnuTLS, tls_require_ciphers unset: GnuTLS NORMAL): TLS 1.0-1.3, 18 suites + 4 TLS 1.3 ones incl. AES-128-CCM, DH 2048, client order. Source: a scan of GnuTLS 3.7.9 at NORMAL (gnutls-serv); Exim itself conflicts with Postfix and is not installed here',
     minVersion: 'TLSv1',

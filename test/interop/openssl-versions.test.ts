@@ -24,7 +24,7 @@ const EXPECT: Record<string, { ok: readonly V[]; cipher?: RegExp }> = {
   // Schannel picks in its own order: ECDHE-RSA-AES256-GCM at TLS 1.2 (position 3), ECDHE-RSA-AES256-SHA below.
   'exchange-2019-default': { ok: ['-tls1', '-tls1_1', '-tls1_2'], cipher: /^ECDHE-RSA-AES256-(GCM-SHA384|SHA)$/ },
   'exchange-2010-sp3': { ok: ['-tls1'], cipher: /^AES128-SHA$/ },
-  'exim-4.96-gnutls-default': { ok: ['-tls1', '-tls1_1', '-tls1_2', '-tls1_3'] },
+  'exim-4.96-default': { ok: ['-tls1', '-tls1_1', '-tls1_2', '-tls1_3'] },
   'office365-inbound': { ok: ['-tls1_2', '-tls1_3'], cipher: /^ECDHE-RSA-AES256-GCM-SHA384$/ },
   'cisco-esa-default': { ok: ['-tls1_1', '-tls1_2'], cipher: /^ECDHE-RSA-AES256-(GCM-SHA384|SHA)$/ },
   'md5-chain': { ok: ['-tls1_2', '-tls1_3'] },

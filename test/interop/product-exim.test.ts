@@ -12,7 +12,7 @@ import { runCommand } from '../fixtures/run-command.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 
 /**
- * exim-4.96-gnutls-default against the TLS library Exim uses at Exim's default: Debian's Exim is built
+ * exim-4.96-default against the TLS library Exim uses at Exim's default: Debian's Exim is built
  * with GnuTLS and, with tls_require_ciphers unset, runs it at the NORMAL priority. Exim itself cannot be
  * installed next to Postfix, so `gnutls-serv --priority NORMAL` (the same GnuTLS 3.7.9) stands in for
  * it, over implicit TLS against the lab's SMTPS listener, both serving the lab's default chain. The
@@ -32,7 +32,7 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-t.test('exim-4.96-gnutls-default against GnuTLS at NORMAL', { skip: gnutlsServ ? false : 'gnutls-serv is not installed (apt-get install gnutls-bin; .ci/run does this)' }, async (t) => {
+t.test('exim-4.96-default against GnuTLS at NORMAL', { skip: gnutlsServ ? false : 'gnutls-serv is not installed (apt-get install gnutls-bin; .ci/run does this)' }, async (t) => {
   const dir = t.testdir({});
   const material = await getChain(DEFAULT_CHAIN, { dir: DEFAULT_CERTS_DIR, name: 'default' });
   writeFileSync(join(dir, 'chain.pem'), material.cert);
@@ -41,8 +41,8 @@ t.test('exim-4.96-gnutls-default against GnuTLS at NORMAL', { skip: gnutlsServ ?
   const server = spawn(gnutlsServ, ['--x509certfile', join(dir, 'chain.pem'), '--x509keyfile', join(dir, 'key.pem'), '--priority', 'NORMAL', '-p', String(port)], { stdio: 'ignore' });
   t.teardown(() => server.kill('SIGTERM'));
   for (let i = 0; i < 50 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  const lab = await startTestLab(t, [{ name: 'exim', profile: 'exim-4.96-gnutls-default', smtps: [0] }]);
-  await compareProducts(t, 'exim-4.96-gnutls-default', undefined, `127.0.0.1:${port}`, `127.0.0.1:${portOf(lab, 'exim', 'implicit')}`, {
+  const lab = await startTestLab(t, [{ name: 'exim', profile: 'exim-4.96-default', smtps: [0] }]);
+  await compareProducts(t, 'exim-4.96-default', undefined, `127.0.0.1:${port}`, `127.0.0.1:${portOf(lab, 'exim', 'implicit')}`, {
     signatureAlgorithms: 'GnuTLS accepts any TLS 1.2 signature algorithm from the client (sslscan: ANY); OpenSSL answers with its list',
     TLS_extensions: 'GnuTLS also answers status_request and echoes signature_algorithms; OpenSSL does neither without OCSP',
     DH_groups: 'GnuTLS negotiates RFC 7919 ffdhe groups at TLS 1.2 as well; OpenSSL 3.0 only at TLS 1.3, with fixed parameters below',
