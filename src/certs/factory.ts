@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeDirAtomically, type FileToWrite } from './atomic-dir.js';
-import type { ChainMaterial, ChainSpec, LinkSpec } from './chain-spec.js';
+import { DEFAULT_VALIDITY, type ChainMaterial, type ChainSpec, type LinkSpec } from './chain-spec.js';
 import { generateKeyMaterial, keyMaterialFromPrivateKey, type KeyMaterial } from './keys.js';
 import { getLabCa, readLabCaCert } from './lab-ca.js';
 import type { Issuer, LinkRole } from './link-request.js';
@@ -19,7 +19,6 @@ export interface ChainOptions {
 }
 
 export const PRIVATE_ROOT_CN = 'mxlab Untrusted Root';
-const DEFAULT_VALIDITY = { fromDays: -1, toDays: 825 } as const;
 
 /** Files of a chain folder. */
 export const CHAIN_FILES = {

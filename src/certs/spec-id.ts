@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChainSpec } from './chain-spec.js';
+import { DEFAULT_VALIDITY, type ChainSpec, type LinkSpec } from './chain-spec.js';
 
 /** Characters of the spec hash used in folder names and as ChainMaterial.id. */
 export const ID_LENGTH = 12;
@@ -19,9 +19,15 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** sha256 (hex) of the spec's canonical JSON. */
+const withValidity = (link: LinkSpec): LinkSpec => (link.validity ? link : { ...link, validity: DEFAULT_VALIDITY });
+
+/**
+ * sha256 (hex) of the spec's canonical JSON, with the defaults the factory applies written in: a chain
+ * cached under an older default validity gets a new key and is generated again, not served on.
+ */
 export function specHash(spec: ChainSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  const effective: ChainSpec = { ...spec, intermediates: (spec.intermediates ?? []).map(withValidity), leaf: withValidity(spec.leaf) };
+  return createHash('sha256').update(canonicalJson(effective)).digest('hex');
 }
 
 /** The cache id of a spec: the first ID_LENGTH characters of its hash. */

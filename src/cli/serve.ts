@@ -36,7 +36,7 @@ interface ServeFlags {
   maxVersion?: string;
   ciphers?: string[];
   groups?: string[];
-  dhBits?: number;
+  dhBits?: number | 'auto';
   profileFile?: string;
   peer?: string[];
   hideStarttls?: boolean;
@@ -89,7 +89,7 @@ export function registerServe(program: Command): void {
     .option('--max-version <v>', 'override the profile: highest TLS version')
     .option('--ciphers <list>', 'override the profile: TLS ≤1.2 suites, IANA names, comma-separated', parseList)
     .option('--groups <list>', 'override the profile: key-exchange groups (X25519,P-256,…)', parseList)
-    .option('--dh-bits <n>', 'override the profile: DH parameter size', parseInteger('--dh-bits', 512, 8192))
+    .option('--dh-bits <n|auto>', 'override the profile: DH parameter size, or auto (OpenSSL picks by strength)', (v: string) => (v === 'auto' ? 'auto' : parseInteger('--dh-bits', 512, 8192)(v)))
     .option('--profile-file <file>', 'override profile fields from a YAML/JSON file')
     .option('--hide-starttls', 'quirk: leave STARTTLS out of the EHLO reply (the command still works)')
     .option('--refuse-starttls', 'quirk: advertise STARTTLS but answer it with 454 4.7.0')

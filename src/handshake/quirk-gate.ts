@@ -37,8 +37,11 @@ export interface Imitation {
 
 export type GateDecision =
   | { readonly action: 'pass' }
-  /** Refuse the hello with a reaction; `alert` is the description sent when the reaction is 'alert'. */
-  | { readonly action: 'refuse'; readonly quirk: string; readonly reaction: Reaction; readonly alert: number; readonly code: string; readonly why: string }
+  /**
+   * Refuse the hello with a reaction; `alert` is the description sent when the reaction is 'alert', in
+   * a record of `recordVersion` (TLS 1.0 unless the imitated server speaks only SSL 3.0).
+   */
+  | { readonly action: 'refuse'; readonly quirk: string; readonly reaction: Reaction; readonly alert: number; readonly code: string; readonly why: string; readonly recordVersion?: number }
   | { readonly action: 'imitate'; readonly imitation: Imitation };
 
 const ALERT_NAMES: Record<number, string> = { 40: 'handshake_failure', 50: 'decode_error', 70: 'protocol_version' };
@@ -96,7 +99,7 @@ export function decide(quirks: Quirks | undefined, hello: ClientHelloSummary | u
   const imitating = !!q.imitateLegacySuites?.length;
   if (!hello) {
     // A server that is imitated end to end must not let OpenSSL answer anything.
-    if (imitating && invalid) return { action: 'refuse', quirk: 'imitateLegacySuites', reaction: 'alert', alert: 50, code: 'QUIRK_IMITATED_DECODE_ERROR', why: `the client's first bytes were not a ClientHello: ${invalid}` };
+    if (imitating && invalid) return { action: 'refuse', quirk: 'imitateLegacySuites', reaction: 'alert', alert: 50, code: 'QUIRK_IMITATED_DECODE_ERROR', why: `the client's first bytes were not a ClientHello: ${invalid}`, recordVersion: q.imitateVersion ? versionCode(q.imitateVersion)! : 0x0301 };
     return { action: 'pass' };
   }
   if (q.intolerantAbove) {
@@ -127,7 +130,9 @@ function imitate(q: Quirks, hello: ClientHelloSummary, range: { min: string; max
   const offered = new Set(hello.ciphers.map((c) => c.code));
   const suite = names.map((n) => suiteByIana(n)!).find((s) => offered.has(s.code));
   if (!suite) {
-    return { action: 'refuse', quirk: 'imitateLegacySuites', reaction: 'alert', alert: 40, code: 'ERR_SSL_NO_SHARED_CIPHER', why: `no shared cipher: the server's only suites are ${names.join(', ')}, and the client offered none of them (${hello.ciphers.length} suites offered)` };
+    // An SSL 3.0-only server writes its alert in an SSL 3.0 record: it knows no other record version.
+    const recordVersion = q.imitateVersion ? versionCode(q.imitateVersion)! : 0x0301;
+    return { action: 'refuse', quirk: 'imitateLegacySuites', reaction: 'alert', alert: 40, code: 'ERR_SSL_NO_SHARED_CIPHER', why: `no shared cipher: the server's only suites are ${names.join(', ')}, and the client offered none of them (${hello.ciphers.length} suites offered)`, recordVersion };
   }
   let version: number;
   if (q.imitateVersion) {
@@ -155,8 +160,14 @@ const REACTION_WORDS: Record<Reaction, string> = {
 };
 
 export interface CarryOutOptions {
-  /** How long a 'hang' lasts at most, and how long to wait for the client's answer to an imitated flight. */
+  /**
+   * How long to wait for the client's answer to an imitated flight. A 'hang' has no timeout of its own:
+   * like the real thing it holds the connection until the client leaves or the session ends (the
+   * session deadline, the lab stopping), which destroys the socket.
+   */
   readonly timeoutMs: number;
+  /** Who closed the socket when it was not the client (e.g. 'the session deadline of 600000 ms passed'). */
+  readonly closedBy?: () => string | undefined;
   /** The chain an imitated ServerHello sends, PEM, leaf first. */
   readonly certPem?: string;
 }
@@ -166,6 +177,8 @@ export interface CarriedOut {
   /** What was imitated, and the record's `imitated.note`, for an imitated handshake. */
   readonly imitated?: Imitation;
   readonly note?: string;
+  /** When the imitated flight was written (ms since the epoch): the transcript's time for the ServerHello. */
+  readonly flightAt?: number;
 }
 
 /** Acts out a 'refuse' or 'imitate' decision on the raw socket and resolves once the connection is over. */
@@ -175,7 +188,7 @@ export async function carryOut(socket: Socket, decision: Exclude<GateDecision, {
     const alertName = ALERT_NAMES[alert] ?? String(alert);
     const did = reaction === 'alert' ? `sent a fatal ${alertName} alert` : REACTION_WORDS[reaction];
     if (reaction === 'alert') {
-      await write(socket, alertRecord(alert, { version: 0x0301 }));
+      await write(socket, alertRecord(alert, { version: decision.recordVersion ?? 0x0301 }));
       await closeGracefully(socket);
     } else if (reaction === 'reset') {
       socket.resetAndDestroy();
@@ -184,8 +197,9 @@ export async function carryOut(socket: Socket, decision: Exclude<GateDecision, {
     }
     let tail = '';
     if (reaction === 'hang') {
-      const end = await waitForEnd(socket, opts.timeoutMs);
-      tail = end === 'timeout' ? `; closed after ${opts.timeoutMs} ms` : '; the client gave up and closed the connection';
+      await waitForEnd(socket);
+      const closer = opts.closedBy?.();
+      tail = closer ? `; held the connection until ${closer}` : '; the client gave up and closed the connection';
       socket.destroy();
     }
     const message = `${decision.why}; the server ${did} instead of a ServerHello (quirk ${decision.quirk}${reaction === 'alert' ? '' : `, reaction ${reaction}`})${tail}`;
@@ -196,6 +210,7 @@ export async function carryOut(socket: Socket, decision: Exclude<GateDecision, {
   const { suite, version, renegotiationInfo } = decision.imitation;
   const flight = serverFlight({ version, suite: suite.code, certPem: opts.certPem ?? '', renegotiationInfo });
   await write(socket, flight.bytes);
+  const flightAt = Date.now();
   const answer = await readAnswer(socket, opts.timeoutMs);
   socket.destroy();
   const what = `${versionName(version)} ${suite.iana}${suite.openssl ? ` (${suite.openssl})` : ''}`;
@@ -205,6 +220,7 @@ export async function carryOut(socket: Socket, decision: Exclude<GateDecision, {
   return {
     imitated: decision.imitation,
     note,
+    flightAt,
     failure: { code: 'QUIRK_IMITATED_HANDSHAKE', message: note, ...(answer.alert ? { alert: answer.alert } : {}) },
   };
 }
@@ -224,8 +240,8 @@ async function closeGracefully(socket: Socket): Promise<void> {
   socket.destroy();
 }
 
-/** Resolves when the client closes (discarding what it sends) or after timeoutMs. */
-function waitForEnd(socket: Socket, timeoutMs: number): Promise<'closed' | 'timeout'> {
+/** Resolves when the client closes (discarding what it sends) or after timeoutMs (never, without one). */
+function waitForEnd(socket: Socket, timeoutMs?: number): Promise<'closed' | 'timeout'> {
   return new Promise((resolve) => {
     if (socket.destroyed || socket.readableEnded) return resolve('closed');
     const done = (how: 'closed' | 'timeout'): void => {
@@ -238,7 +254,7 @@ function waitForEnd(socket: Socket, timeoutMs: number): Promise<'closed' | 'time
     };
     const discard = (): void => undefined;
     const onEnd = (): void => done('closed');
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done('timeout'), timeoutMs);
     socket.on('data', discard);
     socket.on('end', onEnd);
     socket.on('close', onEnd);

@@ -25,7 +25,7 @@ export interface ServerHandshakeOptions {
   readonly events: SessionEmitter;
   /** The peer's TLS personality as it was when the session started. */
   readonly tls: ServerTls;
-  /** How long to wait for the ClientHello, and then for the handshake; also the longest a 'hang' quirk lasts. */
+  /** How long to wait for the ClientHello, and then for the handshake (a 'hang' quirk lasts until the client or the session ends). */
   readonly timeoutMs: number;
   readonly keylog?: KeyLog;
   /**
@@ -72,10 +72,12 @@ export async function serverHandshake(raw: net.Socket, o: ServerHandshakeOptions
   const profile = o.tls.profile;
   const decision = decide(profile.quirks, hello, invalid, { min: profile.minVersion ?? 'TLSv1.2', max: profile.maxVersion ?? 'TLSv1.3' });
   if (decision.action !== 'pass') {
-    const done = await carryOut(raw, decision, { timeoutMs, certPem: o.tls.certPem });
+    const done = await carryOut(raw, decision, { timeoutMs, certPem: o.tls.certPem, ...(o.closedBy ? { closedBy: o.closedBy } : {}) });
     if (done.imitated) {
       const { suite, version } = done.imitated;
       events.emit({
+        // Stamped when the flight went out, not when the client's answer (or its silence) ended the wait.
+        ...(done.flightAt ? { at: done.flightAt } : {}),
         type: 'tls-imitated', version: versionName(version),
         suite: { code: suite.code, iana: suite.iana, ...(suite.openssl ? { openssl: suite.openssl } : {}) },
         note: done.note ?? 'imitated up to ServerHello',

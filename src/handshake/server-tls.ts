@@ -60,7 +60,8 @@ export class ServerTls {
     // Client-initiated renegotiation is refused (a no_renegotiation alert) on every TLS socket of every
     // peer: Node's own limit applies only to sockets a tls.Server accepts, and a client could otherwise
     // make the server redo the expensive half of a handshake at will (CVE-2011-1473).
-    const built = contextFor({ ...compileProfile(profile, material), secureOptions: constants.SSL_OP_NO_RENEGOTIATION }, material.cert);
+    const compiled = compileProfile(profile, material);
+    const built = contextFor({ ...compiled, secureOptions: (compiled.secureOptions ?? 0) | constants.SSL_OP_NO_RENEGOTIATION }, material.cert);
     this.context = built.context;
     this.chain = built.chain;
     const leafKey = /^RSA (\d+)$/.exec(this.chain[0]?.key ?? '');

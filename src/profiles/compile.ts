@@ -1,3 +1,4 @@
+import { constants } from 'node:crypto';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { ChainMaterial, ChainSpec } from '../certs/chain-spec.js';
 import { suiteByIana } from '../tls/cipher-suites.js';
@@ -5,6 +6,12 @@ import { dhParamsPem } from './dh-params.js';
 import type { Profile, TlsVersion } from './profile.js';
 import { TLS_VERSIONS } from './profile.js';
 import { UsageError } from '../usage-error.js';
+
+/**
+ * SSL_OP_NO_EXTENDED_MASTER_SECRET: OpenSSL 3.0 has it (SSL_OP_BIT(0), ssl.h) but Node does not export
+ * it in crypto.constants; secureOptions passes any bit through to SSL_CTX_set_options.
+ */
+export const SSL_OP_NO_EXTENDED_MASTER_SECRET = 0x1;
 
 /** OpenSSL's defaults when a profile names no TLS 1.3 suites. */
 const DEFAULT_TLS13 = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256'];
@@ -25,7 +32,7 @@ export function securityLevel(profile: Profile): 0 | 1 | 2 {
   if (profile.securityLevel !== undefined) return profile.securityLevel;
   const min = profile.minVersion ?? 'TLSv1.2';
   if (!atLeast(min, 'TLSv1.2') || chainNeedsLevel0(profile.chain)) return 0;
-  if ((profile.dhBits ?? 2048) < 2048) return 1;
+  if (profile.dhBits === 'auto' ? profile.ciphers?.some((c) => c.includes('_anon_')) : (profile.dhBits ?? 2048) < 2048) return 1;
   return 2;
 }
 
@@ -83,6 +90,15 @@ function checkGroup(profile: Profile, group: string): void {
   if (!known) throw new UsageError(`profile ${profile.name}: unknown key-exchange group "${group}" (want names such as X25519, P-256, P-384, P-521, X448, ffdhe2048)`);
 }
 
+/** The SSL_OP_ bits a profile's extension fields turn into (0 when it answers every one OpenSSL knows). */
+export function secureOptionsOf(profile: Profile): number {
+  let bits = 0;
+  if (profile.encryptThenMac === false) bits |= constants.SSL_OP_NO_ENCRYPT_THEN_MAC;
+  if (profile.extendedMasterSecret === false) bits |= SSL_OP_NO_EXTENDED_MASTER_SECRET;
+  if (profile.sessionTickets === false) bits |= constants.SSL_OP_NO_TICKET;
+  return bits;
+}
+
 /**
  * Compiles a profile and its chain material into node `tls` options. The only place that knows
  * OpenSSL strings.
@@ -96,11 +112,15 @@ export function compileProfile(profile: Profile, material?: ChainMaterial): Secu
     ciphers: cipherString(profile),
     honorCipherOrder: profile.serverPreference ?? true,
   };
+  const secureOptions = secureOptionsOf(profile);
+  if (secureOptions) options.secureOptions = secureOptions;
   if (profile.groups?.length) {
     for (const g of profile.groups) checkGroup(profile, g);
     options.ecdhCurve = profile.groups.join(':');
   }
-  if (profile.ciphers?.some((c) => c.includes('_DHE_')) || profile.dhBits) {
+  if (profile.dhBits === 'auto') {
+    options.dhparam = 'auto';
+  } else if (profile.ciphers?.some((c) => c.includes('_DHE_') || c.includes('_DH_anon_')) || profile.dhBits) {
     options.dhparam = dhParamsPem(profile.dhBits ?? 2048);
   }
   if (material) {

@@ -4,7 +4,8 @@ import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 import type { ProfileOverrides } from './resolve.js';
 
-const FIELDS = ['minVersion', 'maxVersion', 'ciphers', 'tls13Ciphers', 'groups', 'dhBits', 'serverPreference', 'securityLevel', 'quirks'] as const;
+const FIELDS = ['minVersion', 'maxVersion', 'ciphers', 'tls13Ciphers', 'groups', 'dhBits', 'serverPreference', 'encryptThenMac', 'extendedMasterSecret', 'sessionTickets', 'securityLevel', 'quirks'] as const;
+const BOOLEANS = new Set(['serverPreference', 'encryptThenMac', 'extendedMasterSecret', 'sessionTickets']);
 const LISTS = new Set(['ciphers', 'tls13Ciphers', 'groups']);
 
 /** Reads profile field overrides from a YAML or JSON file, naming the file and field on any error. */
@@ -27,8 +28,8 @@ export function readOverridesFile(file: string): ProfileOverrides {
   for (const [key, value] of Object.entries(data)) {
     if (!(FIELDS as readonly string[]).includes(key)) throw new UsageError(`${file}: ${badChoice('field', key, FIELDS)}`);
     if (LISTS.has(key) && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) throw new UsageError(`${file}: ${key}: want a list of names`);
-    if ((key === 'dhBits' || key === 'securityLevel') && typeof value !== 'number') throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want a number`);
-    if (key === 'serverPreference' && typeof value !== 'boolean') throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want true or false`);
+    if ((key === 'dhBits' || key === 'securityLevel') && typeof value !== 'number' && !(key === 'dhBits' && value === 'auto')) throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want a number`);
+    if (BOOLEANS.has(key) && typeof value !== 'boolean') throw new UsageError(`${file}: ${key}: got ${JSON.stringify(value)}, want true or false`);
     out[key] = value;
   }
   return out as ProfileOverrides;

@@ -5,7 +5,7 @@ import type { Profile, TlsVersion } from './profile.js';
 import { TLS_VERSIONS } from './profile.js';
 
 /** Field overrides a user may give from flags or a profile file. */
-export type ProfileOverrides = Partial<Pick<Profile, 'minVersion' | 'maxVersion' | 'ciphers' | 'tls13Ciphers' | 'groups' | 'dhBits' | 'serverPreference' | 'securityLevel' | 'quirks'>>;
+export type ProfileOverrides = Partial<Pick<Profile, 'minVersion' | 'maxVersion' | 'ciphers' | 'tls13Ciphers' | 'groups' | 'dhBits' | 'serverPreference' | 'encryptThenMac' | 'extendedMasterSecret' | 'sessionTickets' | 'securityLevel' | 'quirks'>>;
 
 export function profileNames(): string[] {
   return CATALOGUE.map((p) => p.name);
@@ -69,10 +69,13 @@ export function applyOverrides(profile: Profile, o: ProfileOverrides): Profile {
   if (o.tls13Ciphers) out.tls13Ciphers = o.tls13Ciphers;
   if (o.groups) out.groups = o.groups;
   if (o.dhBits !== undefined) {
-    if (![1024, 2048, 3072, 4096].includes(o.dhBits)) throw new UsageError(badChoice('--dh-bits', String(o.dhBits), ['1024', '2048', '3072', '4096']));
+    if (!([1024, 2048, 3072, 4096, 'auto'] as unknown[]).includes(o.dhBits)) throw new UsageError(badChoice('--dh-bits', String(o.dhBits), ['1024', '2048', '3072', '4096', 'auto']));
     out.dhBits = o.dhBits;
   }
   if (o.serverPreference !== undefined) out.serverPreference = o.serverPreference;
+  if (o.encryptThenMac !== undefined) out.encryptThenMac = o.encryptThenMac;
+  if (o.extendedMasterSecret !== undefined) out.extendedMasterSecret = o.extendedMasterSecret;
+  if (o.sessionTickets !== undefined) out.sessionTickets = o.sessionTickets;
   if (o.securityLevel !== undefined) out.securityLevel = o.securityLevel;
   const overridden = Object.keys(o).filter((k) => k !== 'quirks' && (o as Record<string, unknown>)[k] !== undefined);
   if (overridden.length) out.summary = `${profile.summary} (overridden: ${overridden.join(', ')})`;

@@ -1,7 +1,7 @@
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 
 interface NativeContext {
-  setDHParam?: (params: string | Buffer) => unknown;
+  setDHParam?: (params: string | Buffer | true) => unknown;
 }
 
 /**
@@ -18,6 +18,7 @@ export function labSecureContext(options: SecureContextOptions): SecureContext {
   const context = createSecureContext(rest);
   const native = (context as unknown as { context?: NativeContext }).context;
   if (typeof native?.setDHParam !== 'function') return createSecureContext(options);
-  native.setDHParam(dhparam);
+  // As Node's own configSecureContext does: 'auto' is `true` to the native setter (OpenSSL picks the size).
+  native.setDHParam(dhparam === 'auto' || dhparam);
   return context;
 }

@@ -23,8 +23,8 @@ function pickGroup(client: readonly string[], server: readonly string[], serverF
 /** Key-exchange family of a suite from its IANA name. */
 export function kxFamily(iana: string, version: string): KeyExchangeInfo['type'] {
   if (version === 'TLSv1.3') return 'ECDHE';
-  if (/_ECDHE_/.test(iana)) return 'ECDHE';
-  if (/_DHE_/.test(iana)) return 'DHE';
+  if (/_ECDHE_|_ECDH_anon_/.test(iana)) return 'ECDHE';
+  if (/_DHE_|_DH_anon_/.test(iana)) return 'DHE';
   if (/^TLS_RSA_/.test(iana)) return 'RSA';
   if (/_PSK_/.test(iana)) return 'PSK';
   return 'unknown';
@@ -39,14 +39,28 @@ export function kxFamily(iana: string, version: string): KeyExchangeInfo['type']
 /** What of a server's TLS personality decides its key exchange (a profile has these fields). */
 export interface ServerKeyExchangeSettings {
   readonly groups?: readonly string[];
-  readonly dhBits?: number;
+  readonly dhBits?: number | 'auto';
   readonly serverPreference?: boolean;
+}
+
+/**
+ * The DH size OpenSSL's automatic choice (SSL_CTX_set_dh_auto, ssl_get_auto_dh) makes: anonymous
+ * suites by their strength (256-bit ciphers 3072, others 1024), authenticated ones by the leaf key's
+ * security bits (RSA 2048 → 112 → 2048 bits; RSA 3072 → 128 → 3072; below 2048 → 1024).
+ */
+export function autoDhBits(iana: string, leafRsaBits = 2048): number {
+  if (iana.includes('_anon_')) return /_256_/.test(iana) ? 3072 : 1024;
+  if (leafRsaBits >= 15360) return 8192;
+  if (leafRsaBits >= 7680) return 4096;
+  if (leafRsaBits >= 3072) return 3072;
+  if (leafRsaBits >= 2048) return 2048;
+  return 1024;
 }
 
 export function serverKeyExchange(version: string, iana: string, hello: ClientHelloSummary | undefined, profile: ServerKeyExchangeSettings, leafRsaBits?: number): KeyExchangeInfo {
   const serverGroups = profile.groups ?? OPENSSL_DEFAULT_GROUPS;
   let type = kxFamily(iana, version);
-  if (type === 'DHE') return { type, bits: profile.dhBits ?? 2048, source: 'configured' };
+  if (type === 'DHE') return { type, bits: profile.dhBits === 'auto' ? autoDhBits(iana, leafRsaBits) : (profile.dhBits ?? 2048), source: 'configured' };
   if (type === 'RSA') return { type, ...(leafRsaBits ? { bits: leafRsaBits } : {}), source: 'configured' };
   if (type !== 'ECDHE' || !hello) return { type, source: 'inferred' };
   let group: string | undefined;

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import type { ChainSpec } from '../../src/certs/chain-spec.js';
+import { DEFAULT_VALIDITY, type ChainSpec } from '../../src/certs/chain-spec.js';
 import { describeCertificate } from '../../src/certs/describe.js';
 import { getChain } from '../../src/certs/factory.js';
 import { specId } from '../../src/certs/spec-id.js';
@@ -44,7 +44,9 @@ t.test('sha256 lab chain: shape, extensions, and openssl verify', async (t) => {
   const rootYears = (Date.parse(rootInfo!.notAfter) - Date.parse(rootInfo!.notBefore)) / (365 * DAY);
   t.ok(rootYears > 9.9 && rootYears < 10.1, `lab CA valid ~10 years (${rootYears.toFixed(2)})`);
   const leafDays = (Date.parse(leafInfo!.notAfter) - Date.now()) / DAY;
-  t.ok(leafDays > 824 && leafDays < 826, 'default leaf validity ends in 825 days');
+  t.ok(leafDays > 395 && leafDays < 397, `default leaf validity ends in 396 days (${leafDays.toFixed(2)})`);
+  const leafSpan = (Date.parse(leafInfo!.notAfter) - Date.parse(leafInfo!.notBefore)) / DAY;
+  t.ok(leafSpan <= 397, `default leaf valid 397 days in all, within the CA/B limit (testssl.sh flags > 825): ${leafSpan}`);
 
   const rootText = (await openssl(['x509', '-noout', '-text', '-in', join(dir, 'lab-ca', 'ca.pem')])).output;
   t.match(rootText, /Basic Constraints: critical\s+CA:TRUE/);
@@ -240,6 +242,13 @@ t.test('cache: second call reads the files, concurrent calls share one generatio
   const reordered = JSON.parse(JSON.stringify({ leaf: spec.leaf, intermediates: spec.intermediates, root: spec.root })) as ChainSpec;
   t.equal(specId(reordered), specId(spec));
   t.equal((await getChain(reordered, { dir, name: 'c' })).dir, a.dir);
+
+  // The cache key includes the default validity: a spec that names none keys like one naming the
+  // default, and unlike one naming the old 825-day default (so chains cached before the change are made again).
+  const explicit: ChainSpec = { ...spec, intermediates: spec.intermediates.map((l) => ({ ...l, validity: DEFAULT_VALIDITY })), leaf: { ...spec.leaf, validity: DEFAULT_VALIDITY } };
+  t.equal(specId(explicit), specId(spec), 'absent validity keys as the default');
+  const old: ChainSpec = { ...spec, leaf: { ...spec.leaf, validity: { fromDays: -1, toDays: 825 } } };
+  t.not(specId(old), specId(spec), 'another validity, another key');
 });
 
 t.test('a chain signed by a lab CA that was replaced is regenerated', async (t) => {

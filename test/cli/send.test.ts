@@ -66,7 +66,7 @@ t.test('mxlab send', async (t) => {
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /^SENDER PROFILE +RESULT +MAIL +VERSION +CIPHER +CERT CHECK +REASON$/m);
     t.notMatch(r.stdout, /CERTIFICATE/, 'no column named for certificates that holds refusal reasons');
-    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9-]+\*? +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
+    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9.-]+\*? +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
     t.equal(rows.length, CATALOGUE.length, 'one row each');
     for (const p of CATALOGUE) t.ok(rows.some((l) => l.startsWith(p.name)), `row for ${p.name}`);
     t.match(rows.find((l) => l.startsWith('tls10-only')), /downgraded +sent /);

@@ -27,6 +27,8 @@ t.test('profiles lists the catalogue', async (t) => {
     t.ok(r.stdout.split('\n').some((l) => l.includes(p.name) && l.includes(p.summary)), `${p.name} listed with its summary`);
   }
   t.match(r.stdout, /ECDHE-RSA-AES256-SHA:.*@SECLEVEL=0/, 'TLS personalities show their OpenSSL cipher string');
+  t.match(r.stdout, /postfix-3\.7-default[^\n]*\n[^\n]*\n +server order no; DH auto\n/, 'and what the ServerHello shows: Postfix leaves the order to the client');
+  t.match(r.stdout, /tls10-only[^\n]*\n[^\n]*\n +server order yes; never sends encrypt-then-MAC, extended master secret, session tickets\n/, 'a TLS 1.0-era server sends none of the 2014-2015 extensions');
 });
 
 t.test('certs --export-ca writes the lab CA', async (t) => {

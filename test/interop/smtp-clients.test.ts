@@ -44,21 +44,31 @@ t.test('dhe-1024: refused by a client at security level 2, accepted at level 1',
   t.equal(rec.keyExchange?.bits, 1024);
 });
 
-t.test('md5-chain: -showcerts shows an MD5-signed intermediate', async (t) => {
-  const lab = await startTestLab(t, [{ profile: 'md5-chain', smtp: [0] }]);
-  const port = portOf(lab, 'md5-chain');
-  const res = await runCommand('openssl', ['s_client', '-starttls', 'smtp', '-connect', `127.0.0.1:${port}`, '-showcerts', '-cipher', 'DEFAULT@SECLEVEL=0'], { input: 'QUIT\r\n' });
-  const pems = res.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  t.equal(pems.length, 2, 'leaf and intermediate sent');
+t.test('md5-chain: -showcerts shows an MD5-signed leaf and intermediate; md5-intermediate only the intermediate', async (t) => {
+  const lab = await startTestLab(t, [{ profile: 'md5-chain', smtp: [0] }, { profile: 'md5-intermediate', smtp: [0] }]);
   const dir = t.testdir({});
-  writeFileSync(join(dir, 'intermediate.pem'), pems[1]! + '\n');
-  const text = await runCommand('openssl', ['x509', '-noout', '-text', '-in', join(dir, 'intermediate.pem')]);
-  t.match(text.stdout, /Signature Algorithm: md5WithRSAEncryption/, 'intermediate signed with MD5');
-  t.match(text.stdout, /Subject: .*mxlab Lab Intermediate CA/);
+  const served = async (profile: string): Promise<string[]> => {
+    const res = await runCommand('openssl', ['s_client', '-starttls', 'smtp', '-connect', `127.0.0.1:${portOf(lab, profile)}`, '-showcerts', '-cipher', 'DEFAULT@SECLEVEL=0'], { input: 'QUIT\r\n' });
+    const pems = res.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    t.equal(pems.length, 2, `${profile}: leaf and intermediate sent`);
+    const texts: string[] = [];
+    for (const [i, pem] of pems.entries()) {
+      writeFileSync(join(dir, `${profile}-${i}.pem`), pem + '\n');
+      texts.push((await runCommand('openssl', ['x509', '-noout', '-text', '-in', join(dir, `${profile}-${i}.pem`)])).stdout);
+    }
+    return texts;
+  };
+  const [leaf, intermediate] = await served('md5-chain');
+  t.match(leaf, /Signature Algorithm: md5WithRSAEncryption/, 'md5-chain: leaf signed with MD5');
+  t.match(leaf, /Subject: .*mx\.mxlab\.test/);
+  t.match(intermediate, /Signature Algorithm: md5WithRSAEncryption/, 'md5-chain: intermediate signed with MD5');
+  t.match(intermediate, /Subject: .*mxlab Lab Intermediate CA/);
   const rec = await nextRecord(lab, 'md5-chain', new Set());
   t.equal(rec.result, 'tls');
-  t.equal(rec.chain?.[1]?.signatureAlgorithm, 'md5WithRSAEncryption', 'record: served chain summary names MD5 on the intermediate');
-  t.equal(rec.chain?.[0]?.signatureAlgorithm, 'sha256WithRSAEncryption');
+  t.same(rec.chain?.map((c) => c.signatureAlgorithm), ['md5WithRSAEncryption', 'md5WithRSAEncryption'], 'record: served chain summary names MD5 on both');
+  const [leaf2, intermediate2] = await served('md5-intermediate');
+  t.match(leaf2, /Signature Algorithm: sha256WithRSAEncryption/, 'md5-intermediate: a SHA-256 leaf');
+  t.match(intermediate2, /Signature Algorithm: md5WithRSAEncryption/, 'md5-intermediate: the MD5 intermediate');
 });
 
 t.test('swaks --tls delivers to optional and required; plaintext swaks gets 530 from required', async (t) => {

@@ -198,3 +198,23 @@ t.test('every catalogue profile compiles into a secure context with its chain', 
     }
   }
 });
+
+t.test('extension fields, server order and DH auto compile to OpenSSL options', async (t) => {
+  const { constants } = await import('node:crypto');
+  const { SSL_OP_NO_EXTENDED_MASTER_SECRET } = await import('../../src/profiles/compile.js');
+  const { autoDhBits, serverKeyExchange } = await import('../../src/tls/key-exchange.js');
+  const old = compileProfile(resolveProfile('tls10-only'));
+  t.equal(old.secureOptions, constants.SSL_OP_NO_ENCRYPT_THEN_MAC | SSL_OP_NO_EXTENDED_MASTER_SECRET | constants.SSL_OP_NO_TICKET, 'tls10-only: no ETM, no EMS, no tickets');
+  t.equal(old.honorCipherOrder, true);
+  const schannel = compileProfile(resolveProfile('exchange-2010-sp3'));
+  t.equal(schannel.secureOptions, constants.SSL_OP_NO_ENCRYPT_THEN_MAC | constants.SSL_OP_NO_TICKET, 'Schannel after MS15-121: EMS kept');
+  const postfix = compileProfile(resolveProfile('postfix-3.7-default'));
+  t.equal(postfix.secureOptions, undefined, 'postfix-3.7-default: every extension OpenSSL answers');
+  t.equal(postfix.honorCipherOrder, false, 'postfix-3.7-default: client order');
+  t.equal(postfix.dhparam, 'auto', 'postfix-3.7-default: OpenSSL picks the DH size');
+  t.match(postfix.ciphers, /ADH-AES256-GCM-SHA384:.*@SECLEVEL=0/, 'anonymous suites, at level 0');
+  t.equal(compileProfile(resolveProfile('tls10-only', { extendedMasterSecret: true })).secureOptions, constants.SSL_OP_NO_ENCRYPT_THEN_MAC | constants.SSL_OP_NO_TICKET, 'an override turns one back on');
+  usageError(t, () => resolveProfile('modern', { dhBits: 1536 as 1024 }), ['--dh-bits', '"1536"', 'auto'], 'dhBits outside the list');
+  t.same([autoDhBits('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 2048), autoDhBits('TLS_DH_anon_WITH_AES_256_GCM_SHA384'), autoDhBits('TLS_DH_anon_WITH_AES_128_CBC_SHA'), autoDhBits('TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 1024)], [2048, 3072, 1024, 1024], 'OpenSSL auto DH sizes (what the real Postfix showed: 2048 / 3072 / 1024)');
+  t.same(serverKeyExchange('TLSv1.2', 'TLS_DH_anon_WITH_AES_256_CBC_SHA', undefined, resolveProfile('postfix-3.7-default'), 2048), { type: 'DHE', bits: 3072, source: 'configured' }, 'records say what auto chose');
+});

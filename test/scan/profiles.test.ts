@@ -64,6 +64,20 @@ t.test('legacy versions and imitated suites', async (t) => {
   t.same(suites(reports.get('rsa-kex-only')!, 'TLSv1.2'), ['AES128-SHA', 'AES256-SHA']);
 });
 
+t.test('product personalities: server order as the product has it', async (t) => {
+  for (const [name, order] of [['postfix-3.7-default', false], ['dovecot-2.3-default', false], ['exim-4.96-default', false], ['exchange-2019-default', true], ['exchange-2010-sp3', true], ['office365-inbound', true]] as const) {
+    const r = reports.get(name)!;
+    const v = r.versions.find((x) => x.version === (name === 'exchange-2010-sp3' ? 'TLSv1' : 'TLSv1.2'))!;
+    t.equal(v.serverOrder, order, `${name}: server order ${order ? 'yes' : 'no'}`);
+  }
+  const postfix = reports.get('postfix-3.7-default')!;
+  t.same(versions(postfix), ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+  t.equal(suites(postfix, 'TLSv1.2').length, 56, 'the 56 suites a scan of the real Postfix lists');
+  t.ok(suites(postfix, 'TLSv1.2').includes('ADH-AES256-GCM-SHA384'), 'anonymous suites included');
+  const ex2019 = reports.get('exchange-2019-default')!.versions.find((x) => x.version === 'TLSv1.2')!;
+  t.same(ex2019.order?.slice(2, 4), ['TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'], 'exchange-2019-default: DHE-RSA-GCM right after the two ECDHE-RSA-GCM (5-6 in the list with the ECDSA ones)');
+});
+
 t.test('DH size', async (t) => {
   t.equal(reports.get('dhe-only')!.dhBits, 2048);
   t.equal(reports.get('dhe-1024')!.dhBits, 1024);
