@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Help } from 'commander';
 import t from 'tap';
 import { COMMANDS, commandOf, registerCommands } from '../../src/cli/commands.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { CLI_NODE_ARGS, runCli } from '../fixtures/run-cli.js';
 import { projectPath } from '../fixtures/paths.js';
 
 /**
@@ -65,4 +67,25 @@ t.test('a mistyped command still gets the suggestion', async (t) => {
   t.equal(r.code, 2);
   t.match(r.stderr, /unknown command 'sevre'/);
   t.match(r.stderr, /Did you mean serve\?/);
+});
+
+t.test('--help and --version load no command module and no package but commander', async (t) => {
+  // A resolve hook (module.register) writes every module the process imports to a file.
+  const hook = 'import{appendFileSync}from"node:fs";export async function resolve(s,c,n){const r=await n(s,c);appendFileSync(process.env.MODULE_LOG,r.url+"\\n");return r}';
+  const register = `import{register}from"node:module";register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  for (const flag of ['--help', '--version']) {
+    const log = join(t.testdir(), `${flag.slice(2)}.log`);
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, ...CLI_NODE_ARGS, flag], {
+      env: { ...process.env, NODE_OPTIONS: '', MODULE_LOG: log }, encoding: 'utf8',
+    });
+    t.equal(r.status, 0, `${flag}: exit 0 (${r.stderr})`);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+    const ours = loaded.filter((u) => !u.includes('/node_modules/')).map((u) => u.replace(/^.*\/src\//, 'src/')).filter((u) => u.startsWith('src/'));
+    const packages = new Set(loaded.filter((u) => u.includes('/node_modules/')).map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)![1]));
+    t.ok(ours.length > 0, `${flag}: the log sees our modules (${ours.join(', ')})`);
+    t.same(ours.filter((u) => !/^src\/(cli\/main|cli\/commands|project-root|usage-error)\.[jt]s$/.test(u)), [], `${flag}: only main, the command table and what they need`);
+    // (Run from source, tsx's own packages load too.)
+    const loader = ['tsx', 'esbuild', 'get-tsconfig', 'resolve-pkg-maps'];
+    t.same([...packages].filter((p) => p !== 'commander' && !loader.includes(p)), [], `${flag}: no package but commander (${[...packages].join(', ')})`);
+  }
 });

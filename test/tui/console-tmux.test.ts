@@ -123,6 +123,7 @@ t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? f
 
   await t.test('q restores the terminal; every session is on disk', async (t) => {
     keys('q');
+    // /EXITED=\d/, not 'EXITED=': the command line itself (echo EXITED=$?) stays on screen above the compact port map.
     const s = await waitUntil('exit', (x) => /EXITED=\d/.test(x), 30000);
     t.match(s, /EXITED=0/);
     t.match(s, /2 session record\(s\) in /);
