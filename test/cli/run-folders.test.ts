@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import t from 'tap';
 import { Lab } from '../../src/lab/lab.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { portOf, startTestLab } from '../fixtures/test-lab.js';
+import { startSendTargets } from '../fixtures/test-lab.js';
 
 /** Where the records of send and probe go: one folder per command kind and day, appended to. */
 t.test('run folders of send and probe', async (t) => {
-  const lab = await startTestLab(t, [
-    { name: 'modern', profile: 'modern', smtp: [0] },
-    { name: 'old', profile: 'tls10-only', smtp: [0] },
-  ]);
-  const cwd = mkdtempSync(join(tmpdir(), 'mxlab-send-'));
-  t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
-  const to = (peer: string): string => `127.0.0.1:${portOf(lab, peer)}`;
+  const { to } = await startSendTargets(t);
 
   await t.test('run folders: the day\'s sends share runs/send-<date>/, probes runs/probe-<date>/, lines whole; a lab keeps its own', async (t) => {
     const work = mkdtempSync(join(tmpdir(), 'mxlab-runs-'));

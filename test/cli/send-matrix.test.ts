@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { runCli } from '../fixtures/run-cli.js';
-import { portOf, startTestLab } from '../fixtures/test-lab.js';
+import { startSendTargets } from '../fixtures/test-lab.js';
 
 /** `mxlab send --matrix`: the exit status says whether every row got through; --report-only. */
 t.test('mxlab send --matrix: exit status', async (t) => {
-  const lab = await startTestLab(t, [
-    { name: 'modern', profile: 'modern', smtp: [0] },
-    { name: 'old', profile: 'tls10-only', smtp: [0] },
-  ]);
-  const cwd = mkdtempSync(join(tmpdir(), 'mxlab-send-'));
-  t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
-  const to = (peer: string): string => `127.0.0.1:${portOf(lab, peer)}`;
+  const { cwd, to } = await startSendTargets(t);
 
   await t.test('--matrix under encrypt: rows that could not send make exit 1; --report-only makes it 0', async (t) => {
     const [strict, report] = await Promise.all([
