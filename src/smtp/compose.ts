@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MessageDraft } from '../client/send-spec.js';
 
 /**
@@ -8,6 +7,8 @@ import type { MessageDraft } from '../client/send-spec.js';
  * transfer encoding that survives any receiver.
  */
 export async function composeMessage(d: MessageDraft): Promise<Buffer> {
+  // Loaded when a message is composed, not with every command (probes and scans never compose).
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: d.from,
     to: [...d.rcpt],

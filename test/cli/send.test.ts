@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { getLabCa } from '../../src/certs/lab-ca.js';
 import { CATALOGUE } from '../../src/profiles/catalogue.js';
-import { Lab } from '../../src/lab/lab.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 
@@ -73,51 +72,6 @@ t.test('mxlab send', async (t) => {
     t.match(rows.find((l) => l.startsWith('exchange-2019-ecdhe')), /tls +sent +TLSv1\.2 +ECDHE-RSA-AES256-GCM-SHA384 +not checked/);
     t.match(r.stdout, new RegExp(`${CATALOGUE.length} senders \\(.*\\) in \\d+\\.\\d\\d s, 4 at a time`));
     t.match(r.stdout, /all \d+ senders got the mail through under the policy: exit 0/);
-  });
-
-  await t.test('--matrix under encrypt: rows that could not send make exit 1; --report-only makes it 0', async (t) => {
-    const [strict, report] = await Promise.all([
-      runCli(['send', '--matrix', '--to', to('modern'), '--policy', 'encrypt', '--jobs', '4'], { cwd, timeoutMs: 60000 }),
-      runCli(['send', '--matrix', '--to', to('modern'), '--policy', 'encrypt', '--jobs', '4', '--report-only'], { cwd, timeoutMs: 60000 }),
-    ]);
-    t.equal(strict.code, 1, strict.stderr);
-    const row = strict.stdout.split('\n').find((l) => l.startsWith('tls10-only'));
-    t.match(row, /^tls10-only +(refused|handshake-failed) +no +- +- +\S+ +\S/, 'the TLS 1.0 sender cannot reach a modern receiver under encrypt; its reason is in REASON');
-    t.match(strict.stdout, /\d+ of \d+ senders did not get the mail through under the policy: exit 1 \(--report-only for 0\)/);
-    t.equal(report.code, 0, report.stderr);
-    t.match(report.stdout, /did not get the mail through under the policy: exit 0 \(--report-only\)/);
-    const single = await runCli(['send', '--to', to('modern'), '--report-only'], { cwd });
-    t.equal(single.code, 2, 'a single delivery takes no --report-only');
-    t.match(single.stderr, /--report-only goes with --matrix/);
-  });
-
-  await t.test('run folders: the day\'s sends share runs/send-<date>/, probes runs/probe-<date>/, lines whole; a lab keeps its own', async (t) => {
-    const work = mkdtempSync(join(tmpdir(), 'mxlab-runs-'));
-    t.teardown(() => rmSync(work, { recursive: true, force: true }));
-    const day = new Date().toISOString().slice(0, 10);
-    const runs = await Promise.all([
-      runCli(['send', '--to', to('modern'), '--policy', 'encrypt'], { cwd: work, timeoutMs: 30000 }),
-      runCli(['send', '--to', to('old'), '--policy', 'may'], { cwd: work, timeoutMs: 30000 }),
-      runCli(['send', '--to', to('modern'), '--policy', 'may', '--profile', 'tls11-max'], { cwd: work, timeoutMs: 30000 }),
-      runCli(['probe', 'smtp', to('modern')], { cwd: work, timeoutMs: 30000 }),
-    ]);
-    for (const r of runs) t.equal(r.code, 0, r.stderr);
-    for (const r of runs.slice(0, 3)) t.equal(r.stderr, `records: appended to ${join('runs', `send-${day}`, 'sessions.jsonl')}\n`, 'one line saying where the records went');
-    t.equal(runs[3]!.stderr, `records: appended to ${join('runs', `probe-${day}`, 'sessions.jsonl')}\n`);
-    t.same(readdirSync(join(work, 'runs')).sort(), [`probe-${day}`, `send-${day}`], 'one folder per command kind, not one per command');
-    const lines = readFileSync(join(work, 'runs', `send-${day}`, 'sessions.jsonl'), 'utf8').trim().split('\n');
-    const records = lines.map((l) => JSON.parse(l) as { peer: string; result: string });
-    t.ok(records.length >= 3, `the three sends appended their client records, each line whole JSON (${records.length})`);
-    t.same([...new Set(records.map((r) => r.peer))].sort(), ['send-modern', 'send-tls11-max'], 'records of every send are there');
-    const again = await runCli(['send', '--to', to('modern')], { cwd: work, timeoutMs: 30000 });
-    t.equal(again.code, 0);
-    t.equal(readFileSync(join(work, 'runs', `send-${day}`, 'sessions.jsonl'), 'utf8').trim().split('\n').length, lines.length + 1, 'a later send appends');
-    const own = await runCli(['send', '--to', to('modern'), '--run-dir', join(work, 'mine')], { cwd: work, timeoutMs: 30000 });
-    t.match(own.stderr, /records: appended to .*mine\/sessions\.jsonl/);
-    t.equal(readdirSync(join(work, 'runs')).length, 2, '--run-dir says otherwise');
-    const lab = new Lab({ runsBase: join(work, 'runs') });
-    t.teardown(() => lab.stop());
-    t.match(lab.runDir.path, /runs\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d/, 'a lab (serve, lab, proxy, run) still gets a folder of its own');
   });
 
   await t.test('bad input: exit 2, one line', async (t) => {

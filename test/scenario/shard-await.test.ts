@@ -64,11 +64,11 @@ t.test('mxlab run --shard I/3: each job writes its own JUnit; together they run 
     t.match(r.stderr, new RegExp(`^mxlab: shard ${i + 1}/3: ${suites.length} scenario file\\(s\\) of this suite ran here$`, 'm'));
   }
   t.same([...ran].sort(), [...files].sort(), 'every scenario exactly once across the three shards');
-  const bad = await runCli(['run', dir, '--shard', '4/3'], { cwd: work });
+  const bad = await runCli(['run', dir, '--shard', '4/3'], { cwd: work, timeoutMs: 120000 });
   t.equal(bad.code, 2);
   t.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   t.match(bad.stderr, /^mxlab: --shard: got "4\/3", want I\/N/);
-  const empty = await runCli(['run', files[0]!, '--shard', '2/2', '--reporter', 'json'], { cwd: work, timeoutMs: 60000 });
+  const empty = await runCli(['run', files[0]!, '--shard', '2/2', '--reporter', 'json'], { cwd: work, timeoutMs: 120000 });
   t.equal(empty.code, 0, 'a shard with nothing to do passes');
   t.same((JSON.parse(empty.stdout) as { scenarios: unknown[] }).scenarios, []);
 });
@@ -87,12 +87,12 @@ const AWAIT = (port: number, timeoutMs: number): string => [
 t.test('mxlab run with an await scenario says where and until when it waits, then what arrived (stderr; stdout stays TAP)', async (t) => {
   const file = join(work, 'await.yaml');
   writeFileSync(file, AWAIT(0, 60000));
-  const cli = new RunningCli(['run', file, '--reporter', 'tap'], { cwd: work });
+  const cli = new RunningCli(['run', file, '--reporter', 'tap'], { cwd: work, timeoutMs: 120000 });
   t.teardown(() => cli.kill());
   const m = await cli.waitFor(/^mxlab: (.*): partner: waiting for your system to connect to 127\.0\.0\.1:(\d+) \(smtp\): 1 session by (\d\d:\d\d:\d\d) \((\d+) s\)$/m, 60000);
   t.equal(m[1], file);
   t.ok(Number(m[4]) > 0 && Number(m[4]) <= 60, `the deadline is said in seconds too (${m[4]} s)`);
-  const swaks = await runCommand('swaks', ['--to', 'user@example.net', '--server', `127.0.0.1:${m[2]}`, '--tls'], { timeoutMs: 30000 });
+  const swaks = await runCommand('swaks', ['--to', 'user@example.net', '--server', `127.0.0.1:${m[2]}`, '--tls'], { timeoutMs: 120000 });
   t.equal(swaks.code, 0, swaks.all);
   await cli.waitFor(/^mxlab: .*: partner: session 1 of 1 from 127\.0\.0\.1:\d+: tls$/m, 30000);
   const end = await cli.exit(60000);
@@ -112,7 +112,7 @@ t.test('while nothing comes, the wait reports progress', async (t) => {
       if (p.kind === 'still-waiting' && !connected) {
         connected = true;
         const port = (heard[0] as Extract<AwaitProgress, { kind: 'waiting' }>).endpoints[0]!.port;
-        void runCommand('swaks', ['--to', 'user@example.net', '--server', `127.0.0.1:${port}`, '--tls'], { timeoutMs: 30000 });
+        void runCommand('swaks', ['--to', 'user@example.net', '--server', `127.0.0.1:${port}`, '--tls'], { timeoutMs: 120000 });
       }
     },
   });
