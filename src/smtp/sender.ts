@@ -7,7 +7,8 @@ import { RecordBuilder } from '../record/builder.js';
 import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import type { KeyLog } from '../tls/keylog.js';
-import { isUpgrading, onTlsSocket, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
+import { isUpgrading, onTlsSocket, replaceTlsHandshake, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
+import { isImitatedSender, legacyClientHello, legacyHandshake, type LegacyAnswer } from '../client/legacy-hello.js';
 import { requiresTls } from '../model/client-policy.js';
 import { describeClientTls } from '../client/client-tls.js';
 import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
@@ -111,6 +112,8 @@ class Attempt {
   #failure?: SmtpError;
   /** Probe mode: the session was set up and left without a message. */
   #probed = false;
+  /** A legacy sender's hand-played handshake and the server's answer to it. */
+  #legacy?: LegacyAnswer;
 
   constructor(plan: SendPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
     this.#plan = plan;
@@ -203,7 +206,8 @@ class Attempt {
       transactionLog: true,
     });
     this.#conn = conn;
-    this.#logKeys(conn);
+    if (isImitatedSender(p.profile)) replaceTlsHandshake(conn, (plain) => this.#legacyHandshake(plain));
+    else this.#logKeys(conn);
     if (p.implicit) this.#handshaking = true;
     conn.on('error', (err: SmtpError) => this.#onError(err));
     conn.once('end', () => this.#finish());
@@ -217,6 +221,23 @@ class Attempt {
   #logKeys(conn: SMTPConnection): void {
     const keylog = this.#keylog;
     if (keylog) onTlsSocket(conn, (socket) => keylog.attach(socket));
+  }
+
+  /**
+   * The legacy sender's handshake (rc4-only, 3des-only, sslv3-only): its own hello, the server's
+   * answer judged; nodemailer gets an error either way (there is no TLS socket to go on with).
+   */
+  async #legacyHandshake(plain: net.Socket): Promise<Error> {
+    const hello = legacyClientHello(this.#plan.profile, this.#plan.servername);
+    this.#emit({ type: 'client-hello', hello: hello.summary });
+    const answer = await legacyHandshake(plain, hello, this.#plan.timeouts.greetingMs);
+    this.#legacy = answer;
+    if (answer.kind === 'server-hello') {
+      this.#emit({ type: 'tls-imitated', version: answer.version, suite: answer.suite, note: answer.note });
+      return new Error(answer.note);
+    }
+    this.#handshakeError ??= Object.assign(new Error(answer.message), { code: answer.errorCode, reason: answer.message });
+    return this.#handshakeError;
   }
 
   #clientLine(line: string): void {
@@ -434,6 +455,12 @@ class Attempt {
     } else if (this.#serverRefusal) {
       result = 'refused';
       reason = this.#serverRefusal;
+    } else if (this.#legacy?.kind === 'server-hello') {
+      // The real sender would have gone on in TLS here; mxlab cannot, so nothing is sent and nothing
+      // is retried: a plaintext retry would be something the real sender never did.
+      const l = this.#legacy;
+      result = 'handshake-failed';
+      reason = `${l.note}; a real ${p.profile.name} sender would have delivered over ${l.version} with ${l.suite.openssl ?? l.suite.iana} (policy ${p.policy.label}); no mail was sent`;
     } else if (this.#handshakeError) {
       const err = this.#handshakeError;
       const timedOut = err.timeoutType === 'UPGRADE_TIMEOUT';
