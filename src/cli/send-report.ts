@@ -1,10 +1,22 @@
-import { findProfile } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
 
 /** The verdict as the policy saw it: not checked (none/may/encrypt), passed, or what failed. */
 function verdictText(v: NonNullable<SessionRecord['verification']>): string {
   if (v.required === 'nothing') return `not required by the policy (${v.summary})`;
   return `${v.passed ? 'passed' : 'FAILED'} ${v.required === 'chain' ? 'chain check' : 'chain and name check'}: ${v.summary}`;
+}
+
+/** The client certificate a certificate personality offers: `md5-chain: CN=… [md5WithRSAEncryption, RSA 2048]`. */
+function clientCertText(c: NonNullable<SessionRecord['clientCertificate']>): string {
+  const leaf = c.chain[0];
+  const signers = c.chain.slice(1).map((x) => x.signatureAlgorithm);
+  return `${c.personality}: ${leaf ? `${leaf.subject} [${leaf.signatureAlgorithm}, ${leaf.key}, until ${leaf.notAfter.slice(0, 10)}]` : 'no certificate'}${signers.length ? ` + ${signers.length} CA (${signers.join(', ')})` : ''}, presented when the server asks`;
+}
+
+/** The matrix's last column: what decided the row, with the imitation and the client certificate when there are. */
+function matrixNote(r: SessionRecord): string {
+  const verdict = r.verification ? verdictText(r.verification) : r.imitated ? `imitated: would negotiate ${r.imitated.openssl ?? r.imitated.suite} (${r.imitated.version}); no mail sent` : r.reason ?? r.error?.message ?? '';
+  return r.clientCertificate ? `${verdict}; client cert ${clientCertText(r.clientCertificate)}` : verdict;
 }
 
 const field = (name: string, value: string | undefined): string => (value ? `  ${name.padEnd(14)}${value}\n` : '');
@@ -22,6 +34,8 @@ export function renderDelivery(r: SessionRecord): string {
   }
   if (r.error?.alert) out += field('alert', `${r.error.alert.name} (${r.error.alert.code}) ${r.error.alert.sent ? 'sent' : 'received'}`);
   if (r.verification) out += field('certificate', verdictText(r.verification));
+  if (r.clientCertificate) out += field('client cert', clientCertText(r.clientCertificate));
+  if (r.imitated) out += field('imitated', `${r.imitated.version} ${r.imitated.openssl ?? r.imitated.suite} (${r.imitated.suite})`);
   for (const [i, c] of (r.chain ?? []).entries()) {
     out += field(i === 0 ? 'chain' : '', `${i}: ${c.subject}  [${c.signatureAlgorithm}, ${c.key}, until ${c.notAfter.slice(0, 10)}]`);
   }
@@ -43,15 +57,11 @@ export function renderMatrix(records: readonly SessionRecord[], profiles: readon
   let out = `sender matrix → ${meta.target}, policy ${meta.policy}\n`;
   out += COLS.map(([h, w]) => cell(h, w)).join('').trimEnd() + '\n';
   records.forEach((r, i) => {
-    const name = profiles[i]!;
-    const certOnly = findProfile(name)?.kind === 'cert';
-    const verdict = r.verification ? verdictText(r.verification) : r.reason ?? r.error?.message ?? '';
-    const row = [name + (certOnly ? '*' : ''), r.result, r.version ?? '-', r.cipher?.openssl ?? '-', verdict];
+    const row = [profiles[i]!, r.result, r.version ?? r.imitated?.version ?? '-', r.cipher?.openssl ?? (r.imitated ? `${r.imitated.openssl ?? r.imitated.suite} (imitated)` : '-'), matrixNote(r)];
     out += row.map((c, j) => cell(c, COLS[j]![1])).join('').trimEnd() + '\n';
   });
   const byResult = new Map<string, number>();
   for (const r of records) byResult.set(r.result, (byResult.get(r.result) ?? 0) + 1);
-  out += `* certificate personality: a sender presents no certificate, so it sends with modern TLS settings\n`;
   out += `${records.length} senders (${[...byResult].map(([k, v]) => `${v} ${k}`).join(', ')}) in ${(meta.wallMs / 1000).toFixed(2)} s, ${meta.jobs} at a time\n`;
   return out;
 }

@@ -59,6 +59,8 @@ export type SessionEvent =
   // Client role (mxlab sending):
   /** An EHLO reply's capabilities; `secure` = received over TLS. */
   | Of<{ readonly type: 'ehlo'; readonly secure: boolean; readonly capabilities: readonly string[] }>
+  /** A client peer with a certificate personality: the chain it offers as client certificate if asked. */
+  | Of<{ readonly type: 'client-certificate'; readonly personality: string; readonly chain: readonly CertificateSummary[] }>
   /** The sender's verdict on the server certificate. */
   | Of<{ readonly type: 'tls-verdict'; readonly verdict: CertificateVerdict }>
   /** The sending policy's decision on this connection: the record's result and reason. */

@@ -343,7 +343,7 @@ export class Lab {
    */
   probe(spec: ProbeSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    return this.#track(probe(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
+    return this.#track(probe(spec, this.#builder, { certsDir: this.certsDir, ...(this.keylog ? { keylog: this.keylog } : {}) }));
   }
 
   /**
@@ -363,7 +363,7 @@ export class Lab {
    */
   send(spec: SendSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    return this.#track(deliver(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
+    return this.#track(deliver(spec, this.#builder, { certsDir: this.certsDir, ...(this.keylog ? { keylog: this.keylog } : {}) }));
   }
 
   /** Every listening endpoint: peer, profile, protocol, mode, port. */

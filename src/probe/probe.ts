@@ -53,7 +53,7 @@ export function parseProbeProtocol(value: string): ProbeProtocol {
  * through the sending MTA's engine in probe mode; IMAP and POP3 through the line-protocol client.
  * Events go to `sink.bus`; the record comes from `sink` (a Lab's record builder).
  */
-export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylog?: KeyLog } = {}): Promise<SessionRecord> {
+export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylog?: KeyLog; certsDir?: string } = {}): Promise<SessionRecord> {
   const protocol = parseProbeProtocol(spec.protocol);
   const common = {
     ...(spec.to !== undefined ? { to: spec.to } : {}),

@@ -4,7 +4,11 @@ import type { SessionEventBody } from '../events/events.js';
 import { SessionEmitter } from '../events/session-emitter.js';
 import type { SessionSink } from '../events/session-sink.js';
 import { RecordBuilder } from '../record/builder.js';
-import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
+import { fileURLToPath } from 'node:url';
+import { getChain } from '../certs/factory.js';
+import { chainName } from '../profiles/resolve.js';
+import { describeChain } from '../tls/describe-session.js';
+import type { CertificateSummary, CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import type { KeyLog } from '../tls/keylog.js';
 import { isUpgrading, onTlsSocket, replaceTlsHandshake, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
@@ -40,6 +44,32 @@ interface SmtpError extends Error {
 export interface DeliverOptions {
   /** Where the TLS secrets of every connection go (SSLKEYLOGFILE format). */
   readonly keylog?: KeyLog;
+  /** Certificate cache for a certificate personality's client certificate. @default the project's certs/ */
+  readonly certsDir?: string;
+}
+
+/** The project's certs/ folder (the lab passes its own). */
+const CERTS_DIR = fileURLToPath(new URL('../../certs/', import.meta.url));
+
+/** The client certificate a certificate personality presents, and what the record says of it. */
+interface ClientCertificate {
+  readonly personality: string;
+  readonly chain: readonly CertificateSummary[];
+}
+
+/**
+ * A certificate personality as a sender (`md5-chain`, `tls10-only+expired`) presents its chain as the
+ * client certificate, as a misconfigured sending MTA presents its own (Postfix smtp_tls_cert_file,
+ * an Exchange send connector's certificate). A TLS personality alone presents none.
+ */
+async function withClientCertificate(plan: SendPlan, certsDir: string): Promise<{ plan: SendPlan; certificate?: ClientCertificate }> {
+  const personality = chainName(plan.profile);
+  if (personality === 'default' || !plan.profile.chain) return { plan };
+  const material = await getChain(plan.profile.chain, { dir: certsDir, name: personality });
+  return {
+    plan: { ...plan, tls: { ...plan.tls, key: material.key, cert: material.cert } },
+    certificate: { personality, chain: describeChain(material.cert) },
+  };
 }
 
 interface AttemptResult {
@@ -57,11 +87,12 @@ let deliveryCounter = 0;
  * comes from `sink` (a Lab's record builder); bad input rejects with a UsageError before anything is sent.
  */
 export async function deliver(spec: SendSpec, sink: SessionSink, options: DeliverOptions = {}): Promise<SessionRecord> {
-  const plan = planDelivery(spec);
+  const { plan, certificate } = await withClientCertificate(planDelivery(spec), options.certsDir ?? CERTS_DIR);
   const delivery = `${plan.peer}-${++deliveryCounter}`;
-  const first = await new Attempt(plan, sink, delivery, 1, true, [], options.keylog).run();
+  const extras = { ...(options.keylog ? { keylog: options.keylog } : {}), ...(certificate ? { certificate } : {}) };
+  const first = await new Attempt(plan, sink, delivery, 1, true, [], extras).run();
   if (!first.fallback) return first.record;
-  const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], options.keylog).run();
+  const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], extras).run();
   return second.record;
 }
 
@@ -87,6 +118,7 @@ class Attempt {
   readonly #tlsAllowed: boolean;
   readonly #previous: readonly DeliveryAttempt[];
   readonly #keylog?: KeyLog;
+  readonly #certificate?: ClientCertificate;
   readonly #startedAt = Date.now();
   #started = false;
   #finished = false;
@@ -115,7 +147,7 @@ class Attempt {
   /** A legacy sender's hand-played handshake and the server's answer to it. */
   #legacy?: LegacyAnswer;
 
-  constructor(plan: SendPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
+  constructor(plan: SendPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], extras: { keylog?: KeyLog; certificate?: ClientCertificate }) {
     this.#plan = plan;
     this.#sink = sink;
     this.#delivery = delivery;
@@ -124,7 +156,8 @@ class Attempt {
     this.#number = attempt;
     this.#tlsAllowed = tlsAllowed;
     this.#previous = previous;
-    if (keylog) this.#keylog = keylog;
+    if (extras.keylog) this.#keylog = extras.keylog;
+    if (extras.certificate) this.#certificate = extras.certificate;
   }
 
   run(): Promise<AttemptResult> {
@@ -151,6 +184,7 @@ class Attempt {
       remote: { address: socket?.remoteAddress ?? p.host, port: socket?.remotePort ?? p.port },
       at: this.#startedAt,
     });
+    if (this.#certificate && this.#tlsAllowed && p.policy.policy !== 'none') this.#emit({ type: 'client-certificate', ...this.#certificate, at: this.#startedAt });
   }
 
   /** TCP ourselves: a refused or unreachable target is told apart from an SMTP failure, and the record has both addresses. */

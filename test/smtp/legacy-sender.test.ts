@@ -15,7 +15,7 @@ t.test('rc4-only sender to a mxlab rc4-only receiver: RC4-SHA imitated up to the
   t.equal(rec.imitated?.suite, 'TLS_RSA_WITH_RC4_128_SHA', 'the server chose RC4-SHA');
   t.equal(rec.imitated?.openssl, 'RC4-SHA');
   t.equal(rec.imitated?.version, 'TLSv1');
-  t.match(rec.reason, /would negotiate RC4-SHA with TLSv1, imitated up to ServerHello/, rec.reason);
+  t.match(rec.reason, /would negotiate RC4-SHA with TLSv1, imitated up to ServerHello/, rec.reason ?? "");
   t.match(rec.reason, /no mail was sent/);
   t.equal(rec.attempts?.length, 1, 'no plaintext retry: the real sender would have gone on in TLS');
   t.same(rec.messages, [], 'no message');
@@ -37,10 +37,10 @@ t.test('3des-only and sslv3-only senders to mxlab receivers of their kind', asyn
     { name: 'ssl3', profile: 'sslv3-only', smtp: [0] },
   ]);
   const des = await lab.send({ to: `127.0.0.1:${portOf(lab, '3des')}`, profile: '3des-only' });
-  t.equal(des.imitated?.openssl, 'DES-CBC3-SHA', des.reason);
+  t.equal(des.imitated?.openssl, 'DES-CBC3-SHA', des.reason ?? "");
   t.match(des.reason, /OpenSSL 3 has no 3DES/);
   const ssl3 = await lab.send({ to: `127.0.0.1:${portOf(lab, 'ssl3')}`, profile: 'sslv3-only' });
-  t.equal(ssl3.imitated?.version, 'SSLv3', ssl3.reason);
+  t.equal(ssl3.imitated?.version, 'SSLv3', ssl3.reason ?? "");
   t.equal(ssl3.clientHello?.legacyVersion, 'SSLv3', 'an SSL 3.0 hello');
   t.same(ssl3.clientHello?.extensions ?? [], [], 'without extensions, as SSL 3.0 clients sent');
 });
