@@ -1,4 +1,5 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
+import type { DeliveryVerdict } from '../model/delivery.js';
 import type { ScanReport } from '../model/scan-report.js';
 import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
 
@@ -95,6 +96,12 @@ export type LabEvent =
    * session records of its connections (whose ids start with `idPrefix`).
    */
   | { readonly type: 'scan-report'; readonly at: number; readonly peer: string; readonly idPrefix: string; readonly report: ScanReport }
+  /**
+   * A sending MTA's delivery to a lab receiver, judged (record/delivery-tracker.ts via the lab): its
+   * connections grouped, the verdict (tls, downgraded, plaintext, deferred, rejected-certificate) and
+   * the session ids as evidence. Comes after the records it cites.
+   */
+  | { readonly type: 'delivery'; readonly at: number; readonly peer: string; readonly delivery: DeliveryVerdict }
   /** A session's record, built when the session ended (record/builder.ts is the only emitter). */
   | (SessionFields & { readonly type: 'record'; readonly record: SessionRecord })
   /**

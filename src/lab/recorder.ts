@@ -15,6 +15,7 @@ export class Recorder {
   #failed = false;
   readonly #scansFile: string;
   #scansFd?: number;
+  #deliveriesFd?: number;
 
   constructor(bus: EventBus, file: string) {
     // 0600: transcripts hold what clients sent (masked, but still the lab's evidence about them).
@@ -23,6 +24,7 @@ export class Recorder {
     // A catch-all subscriber made before any front end's: it runs first for every record.
     this.#unsubscribe = bus.subscribe((e) => {
       if (e.type === 'scan-report') return this.#scan(bus, e.peer, `${JSON.stringify({ peer: e.peer, at: new Date(e.at).toISOString(), sessions: `${e.idPrefix}-*`, ...e.report })}\n`);
+      if (e.type === 'delivery') return this.#delivery(bus, e.peer, `${JSON.stringify(e.delivery)}\n`);
       if (e.type !== 'record') return;
       const record = e.record;
       try {
@@ -50,9 +52,21 @@ export class Recorder {
     }
   }
 
+  /** A delivery verdict is a line of deliveries.jsonl next to sessions.jsonl, opened at the first one. */
+  #delivery(bus: EventBus, peer: string, line: string): void {
+    try {
+      this.#deliveriesFd ??= openSync(join(dirname(this.#scansFile), 'deliveries.jsonl'), 'a', 0o600);
+      writeSync(this.#deliveriesFd, line);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      bus.emit({ type: 'lab-warning', at: Date.now(), peer, code: e.code ?? 'EWRITE', message: `cannot write the delivery verdict to deliveries.jsonl: ${e.message}` });
+    }
+  }
+
   close(): void {
     this.#unsubscribe();
     closeSync(this.#fd);
     if (this.#scansFd !== undefined) closeSync(this.#scansFd);
+    if (this.#deliveriesFd !== undefined) closeSync(this.#deliveriesFd);
   }
 }

@@ -92,6 +92,8 @@ export async function deliver(spec: SendSpec, sink: SessionSink, options: Delive
   const extras = { ...(options.keylog ? { keylog: options.keylog } : {}), ...(certificate ? { certificate } : {}) };
   const first = await new Attempt(plan, sink, delivery, 1, true, [], extras).run();
   if (!first.fallback) return first.record;
+  // Postfix defers the message and retries without TLS only once it is older than minimal_backoff_time.
+  if (plan.fallback === 'deferred') await new Promise((r) => setTimeout(r, plan.retryAfterMs));
   const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], extras).run();
   return second.record;
 }
@@ -514,7 +516,9 @@ class Attempt {
         reason = `TLS handshake failed (${detail}); a probe does not retry (policy ${p.policy.label} would, without TLS)`;
       } else if (p.policy.policy === 'may' && !p.implicit) {
         result = 'handshake-failed';
-        reason = `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
+        reason = p.fallback === 'deferred'
+          ? `TLS handshake failed (${detail}); deferred: policy ${p.policy.label} retries without TLS on a new connection after ${p.retryAfterMs / 1000} s (as Postfix, after minimal_backoff_time)`
+          : `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
         fallback = true;
       } else if (requiresTls(p.policy.policy)) {
         result = 'refused';
