@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { getLabCa } from '../../src/certs/lab-ca.js';
 import type { DeliveryVerdict } from '../../src/model/delivery.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run-scenario.js';
 import { runCommand } from '../fixtures/run-command.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 
@@ -112,4 +115,31 @@ t.test('a delivery still open when the lab stops gets its verdict, marked cut sh
   t.equal(lab.deliveries[0]?.verdict, 'deferred');
   t.equal(lab.deliveries[0]?.cutShort, true);
   t.match(lab.deliveries[0]?.summary, /the lab stopped before the 900 s window was over/);
+});
+
+t.test('scenario: swaks --tls-optional against intolerant-tls10, then its plaintext retry, awaited: downgraded', async (t) => {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const { scenario } = parseScenario('swaks.yaml', [
+    'name: swaks-tls-optional-vs-intolerant-tls10',
+    'deliveryWindowMs: 5000',
+    `peers: [{ name: old, profile: intolerant-tls10, port: ${port} }]`,
+    'await: { peer: old, count: 2, timeoutMs: 20000 }',
+    'expect:',
+    '  - { name: the first connection died in the handshake, peer: old, nth: 1, result: handshake-failed }',
+    '  - { name: the verdict on swaks is downgraded, peer: old, delivery: downgraded }',
+  ].join('\n'));
+  const swaks = (...extra: string[]): Promise<unknown> => runCommand('swaks', ['--server', `127.0.0.1:${port}`, ...extra, '--ehlo', 'swaks.example', '--to', 'user@example.net', '--from', 'a@example.org', '--timeout', '10'], { timeoutMs: 20000 });
+  const result = await runScenario(scenario!, {
+    onStarted: async () => {
+      await swaks('--tls-optional');
+      await swaks();
+    },
+  });
+  for (const test of result.tests) t.ok(test.ok, `${test.name} ${JSON.stringify(test.mismatches)}`);
+  t.equal(result.tests.length, 2);
 });
