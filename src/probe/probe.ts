@@ -68,7 +68,9 @@ export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylo
     ...(spec.timeouts ? { timeouts: spec.timeouts } : {}),
     name: spec.name ?? `probe-${protocol}`,
   };
-  if (protocol === 'smtp') return deliver({ ...common, probe: true }, sink, options);
+  // Its own EHLO name: a receiver's verdict on a sending MTA groups connections by address and EHLO
+  // name, and a probe (TLS, then QUIT) is no connection of a delivery by mxlab's sender.
+  if (protocol === 'smtp') return deliver({ ...common, helo: 'probe.mxlab.test', probe: true }, sink, options);
   const plan = planDelivery(common);
   const id = `${plan.peer}-${++probeCounter}`;
   const record = sink.recordOf(id);

@@ -161,7 +161,7 @@ export class DeliveryTracker {
     if (lastTried?.tls === 'up') {
       return {
         verdict: 'rejected-certificate',
-        summary: `TLS came up on ${lastTried.session}, then the client left with ${leaving(records[evidence.indexOf(lastTried)]!)} and no mail, and did not deliver within ${seconds(this.windowMs)}: it rejected the certificate (as Postfix at verify: "Server certificate not verified")`,
+        summary: `TLS came up on ${lastTried.session}, then the client left with ${leaving(records[evidence.indexOf(lastTried)]!)} and no mail, and did not deliver within ${seconds(this.windowMs)}: it rejected the certificate (as Postfix at verify: "Server certificate not verified"), unless it never meant to send (a probe such as mxlab probe or openssl s_client)`,
       };
     }
     return {

@@ -143,3 +143,17 @@ t.test('scenario: swaks --tls-optional against intolerant-tls10, then its plaint
   for (const test of result.tests) t.ok(test.ok, `${test.name} ${JSON.stringify(test.mismatches)}`);
   t.equal(result.tests.length, 2);
 });
+
+t.test('a probe is no connection of a delivery: the sender that comes after it is judged alone', async (t) => {
+  const lab = await startTestLab(t, [{ name: 'modern', profile: 'modern', smtp: [0] }], { deliveryWindowMs: 1500 });
+  const to = `127.0.0.1:${portOf(lab, 'modern')}`;
+  const probed = await lab.probe({ protocol: 'smtp', to });
+  t.equal(probed.result, 'tls');
+  await lab.send({ to, policy: 'none' });
+  const sender = await lab.waitForDelivery((d) => d.client.helo === 'client.mxlab.test', 10000);
+  t.equal(sender.verdict, 'plaintext', `${sender.summary}: not "downgraded" by the probe's TLS session before it`);
+  t.equal(sender.sessions.length, 1);
+  const probe = await lab.waitForDelivery((d) => d.client.helo === 'probe.mxlab.test', 10000);
+  t.equal(probe.verdict, 'rejected-certificate', 'the probe alone looks like a sender that left after TLS');
+  t.match(probe.summary, /unless it never meant to send \(a probe/, 'and the wording says it may be a probe');
+});
