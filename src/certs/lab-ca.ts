@@ -18,6 +18,9 @@ export interface LabCa {
   readonly keyFile: string;
 }
 
+/** Where the lab CA certificate of `dir` is (made or not): what `--ca` takes to trust the lab. */
+export const labCaCertFile = (dir: string): string => join(resolve(dir), LAB_CA_FOLDER, CERT_FILE);
+
 const creating = new Map<string, Promise<LabCa>>();
 
 /** Just the lab CA certificate of `dir` (undefined if not made yet): the cheap read a cache check needs. */

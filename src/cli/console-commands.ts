@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander';
 import type { Lab } from '../lab/lab.js';
 import type { SessionRecord } from '../model/session-record.js';
 import { UsageError } from '../usage-error.js';
+import { runChecks } from '../scan/policy-checks.js';
+import { scanSummary } from '../scan/scan-text.js';
 import { probeOptions, probeSpec, type ProbeFlags } from './probe.js';
+import { type ScanFlags, scanOptions, scanRequest } from './scan.js';
 import { type SendFlags, sendOptions, sendSpecs } from './send.js';
 
 /** Splits a command line into words: spaces separate, single or double quotes group. */
@@ -14,10 +17,13 @@ export function splitWords(line: string): string[] {
 
 const oneLine = (r: SessionRecord): string => `${r.peer}: ${r.result}${r.version ? ` ${r.version}` : ''}${r.cipher ? ` ${r.cipher.openssl}` : ''}${r.reason ? ` (${r.reason})` : r.reply ? ` (${r.reply})` : r.error ? ` (${r.error.message})` : ''}`;
 
+/** The scan protocol word for a lab peer's endpoint: smtp/imap/pop3 over STARTTLS, else their implicit-TLS names. */
+const scanProtocol = (protocol: string, implicit: boolean): string => (implicit ? (protocol === 'smtp' ? 'smtps' : `${protocol}s`) : protocol);
+
 /**
- * The console's `:send` and `:probe`, parsed by the CLI's own option definitions and checks so that
+ * The console's `:send`, `:probe` and `:scan`, parsed by the CLI's own option definitions and checks so that
  * they accept the same flags and say the same things about bad input; they act on the console's lab.
- * The target may be a lab peer's name (`:send tls10-only --policy encrypt`) or HOST:PORT.
+ * The target may be a lab peer's name (`:send tls10-only --policy encrypt`, `:scan tls10-only`) or HOST:PORT.
  */
 export function consoleCommands(lab: Lab): (line: string) => Promise<string> {
   const peerTarget = (word: string): { to: string; protocol: string; implicit: boolean } | undefined => {
@@ -45,6 +51,12 @@ export function consoleCommands(lab: Lab): (line: string) => Promise<string> {
       .action(async (protocol: string, target: string, flags: ProbeFlags) => {
         result = oneLine(await lab.probe(probeSpec(protocol, target, flags)));
       });
+    scanOptions(program.command('scan').argument('<protocol>').argument('<host:port>').exitOverride())
+      .action(async (protocol: string, target: string, flags: ScanFlags) => {
+        const { options, checks } = scanRequest(protocol, target, flags);
+        const report = await lab.scan(options);
+        result = scanSummary(report, report.unreachable ? [] : runChecks(report, checks));
+      });
     let args = words;
     if (verb === 'send' && words[0] && !words[0].startsWith('-')) {
       const peer = peerTarget(words[0]);
@@ -52,8 +64,11 @@ export function consoleCommands(lab: Lab): (line: string) => Promise<string> {
     } else if (verb === 'probe' && words[0] && !words[0].startsWith('-')) {
       const peer = peerTarget(words[0]);
       if (peer) args = [peer.protocol, peer.to, ...(peer.implicit ? ['--implicit'] : []), ...words.slice(1)];
-    } else if (verb !== 'send' && verb !== 'probe') {
-      return `:${verb ?? ''}: want send or probe (or filter, help, q)`;
+    } else if (verb === 'scan' && words[0] && !words[0].startsWith('-')) {
+      const peer = peerTarget(words[0]);
+      if (peer) args = [scanProtocol(peer.protocol, peer.implicit), peer.to, ...words.slice(1)];
+    } else if (verb !== 'send' && verb !== 'probe' && verb !== 'scan') {
+      return `:${verb ?? ''}: want send, probe or scan (or filter, run, help, q)`;
     }
     try {
       await program.parseAsync([verb, ...args], { from: 'user' });

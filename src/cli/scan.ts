@@ -4,16 +4,16 @@ import { EventBus } from '../events/event-bus.js';
 import { Recorder } from '../lab/recorder.js';
 import { RunDir } from '../lab/run-dir.js';
 import { RecordBuilder } from '../record/builder.js';
-import { scanTls } from '../scan/scan.js';
+import { scanTls, type ScanOptions } from '../scan/scan.js';
 import { CHECKS, DEFAULT_CHECKS, runChecks, type Check } from '../scan/policy-checks.js';
 import { parseScanTarget, SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 import { parseInteger, parseList } from './option-parsers.js';
 import { printWarnings } from './printer.js';
-import { renderScan } from './scan-table.js';
+import { renderScan } from '../scan/scan-text.js';
 
-interface ScanFlags {
+export interface ScanFlags {
   sni?: string;
   ehlo: string;
   ca?: string;
@@ -36,36 +36,55 @@ function parseChecks(value: string | undefined): Check[] {
   return out;
 }
 
-export function registerScan(program: Command): void {
-  program
-    .command('scan')
-    .description('scan a server\'s TLS with raw ClientHellos: versions, every known suite, server order, groups, DH size, chain, intolerance')
-    .argument('<protocol>', SCAN_PROTOCOLS.join(' | '))
-    .argument('<host:port>', 'the server under test')
+/** The scan's options, shared by `mxlab scan` and the console's `:scan`. */
+export function scanOptions(cmd: Command): Command {
+  return cmd
     .option('--sni <name>', 'server_name to send (default: the host unless it is an IP address)')
     .option('--ehlo <name>', 'EHLO name for SMTP STARTTLS', 'scan.mxlab.test')
     .option('--ca <file>', 'trust anchors (PEM) for the certificate verdict (default: the system store)')
     .option('--timeout <ms>', 'per connection: TCP, each reply, the answer to a hello', parseInteger('--timeout', 100, 600000), 5000)
     .option('--max-conns <n>', 'connections open at once (default 4; 16 on loopback)', parseInteger('--max-conns', 1, 256))
     .option('--rate <n>', 'connections per second at most', parseInteger('--rate', 1, 10000))
-    .option('--fail-on <checks>', `comma-separated: ${CHECKS.join(', ')} (default ${DEFAULT_CHECKS.join(',')})`)
+    .option('--fail-on <checks>', `comma-separated: ${CHECKS.join(', ')} (default ${DEFAULT_CHECKS.join(',')})`);
+}
+
+/** A checked scan request from the command's words: what to scan, how, and which checks decide. */
+export function scanRequest(protocolArg: string, targetArg: string, flags: ScanFlags): { options: ScanOptions; checks: Check[] } {
+  const protocol = SCAN_PROTOCOLS.find((p) => p === protocolArg.toLowerCase());
+  if (!protocol) throw new UsageError(badChoice('protocol', protocolArg, SCAN_PROTOCOLS));
+  const parsed = parseScanTarget(targetArg);
+  if (typeof parsed === 'string') throw new UsageError(`target: ${parsed}`);
+  const checks = parseChecks(flags.failOn);
+  let ca: string[] | undefined;
+  if (flags.ca) {
+    try {
+      ca = [readFileSync(flags.ca, 'utf8')];
+    } catch (err) {
+      throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!ca[0]!.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: no PEM certificate in ${flags.ca}`);
+  }
+  const options: ScanOptions = {
+    target: { protocol: protocol as ScanProtocol, ...parsed },
+    ehlo: flags.ehlo, timeoutMs: flags.timeout,
+    ...(flags.sni ? { sni: flags.sni } : {}),
+    ...(ca ? { ca } : {}),
+    ...(flags.maxConns ? { maxConns: flags.maxConns } : {}),
+    ...(flags.rate ? { rate: flags.rate } : {}),
+  };
+  return { options, checks };
+}
+
+export function registerScan(program: Command): void {
+  scanOptions(program
+    .command('scan')
+    .description('scan a server\'s TLS with raw ClientHellos: versions, every known suite, server order, groups, DH size, chain, intolerance')
+    .argument('<protocol>', SCAN_PROTOCOLS.join(' | '))
+    .argument('<host:port>', 'the server under test'))
     .option('--json', 'print the findings as JSON')
     .option('--run-dir <dir>', 'folder for sessions.jsonl (default: runs/<time>)')
     .action(async (protocolArg: string, targetArg: string, flags: ScanFlags) => {
-      const protocol = SCAN_PROTOCOLS.find((p) => p === protocolArg.toLowerCase());
-      if (!protocol) throw new UsageError(badChoice('protocol', protocolArg, SCAN_PROTOCOLS));
-      const parsed = parseScanTarget(targetArg);
-      if (typeof parsed === 'string') throw new UsageError(`target: ${parsed}`);
-      const checks = parseChecks(flags.failOn);
-      let ca: string[] | undefined;
-      if (flags.ca) {
-        try {
-          ca = [readFileSync(flags.ca, 'utf8')];
-        } catch (err) {
-          throw new UsageError(`--ca: cannot read ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-        if (!ca[0]!.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: no PEM certificate in ${flags.ca}`);
-      }
+      const { options, checks } = scanRequest(protocolArg, targetArg, flags);
       // The lab's event stream and recorder without the lab: the scan needs no peer, and the
       // command's start-up time is what bench/scan.js compares with sslscan.
       const bus = new EventBus();
@@ -75,15 +94,7 @@ export function registerScan(program: Command): void {
       printWarnings(bus);
       let report;
       try {
-        report = await scanTls({
-          bus,
-          target: { protocol: protocol as ScanProtocol, ...parsed },
-          ehlo: flags.ehlo, timeoutMs: flags.timeout,
-          ...(flags.sni ? { sni: flags.sni } : {}),
-          ...(ca ? { ca } : {}),
-          ...(flags.maxConns ? { maxConns: flags.maxConns } : {}),
-          ...(flags.rate ? { rate: flags.rate } : {}),
-        });
+        report = await scanTls({ bus, ...options });
       } finally {
         builder.close();
         recorder.close();

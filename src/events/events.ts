@@ -42,7 +42,11 @@ export type SessionEvent =
    * A scanner's raw ClientHello and what the server did with it (`mxlab scan`): the scanner never
    * finishes a handshake, so this takes the place of tls-established / tls-failed.
    */
-  | Of<{ readonly type: 'scan-answer'; readonly hello: string; readonly answer: string; readonly serverHello: boolean }>
+  | Of<{
+      readonly type: 'scan-answer'; readonly hello: string; readonly answer: string; readonly serverHello: boolean;
+      /** What a ServerHello (or HelloRetryRequest) chose: the version and the suite's OpenSSL name, else its IANA name. */
+      readonly chosen?: { readonly version: string; readonly suite: string; readonly retry: boolean };
+    }>
   /** The other end of a TLS attempt. */
   | Of<{ readonly type: 'tls-failed'; readonly code?: string; readonly message: string; readonly alert?: { name: string; code: number; sent: boolean } }>
   | Of<{ readonly type: 'policy-refused'; readonly reply: string }>

@@ -62,9 +62,8 @@ type Attempt =
 function describeReaction(r: HelloReaction): string {
   switch (r.kind) {
     case 'hello': {
-      const h = r.flight.serverHello;
-      const s = suiteByCode(h.suite);
-      return `${h.helloRetry ? 'HelloRetryRequest' : 'ServerHello'} ${versionName(h.version)} ${s?.openssl ?? s?.iana ?? suiteCodeText(h.suite)}`;
+      const c = chosenBy(r.flight.serverHello);
+      return `${c.retry ? 'HelloRetryRequest' : 'ServerHello'} ${c.version} ${c.suite}`;
     }
     case 'alert':
       return `alert ${alertName(r.description)}`;
@@ -75,6 +74,12 @@ function describeReaction(r: HelloReaction): string {
     default:
       return r.kind;
   }
+}
+
+/** The version and suite a ServerHello chose, as the console's scan matrix files them. */
+function chosenBy(h: { readonly version: number; readonly suite: number; readonly helloRetry?: boolean }): { version: string; suite: string; retry: boolean } {
+  const s = suiteByCode(h.suite);
+  return { version: versionName(h.version), suite: s?.openssl ?? s?.iana ?? suiteCodeText(h.suite), retry: !!h.helloRetry };
 }
 
 /** The versions a hello offers: supported_versions when it has one (RFC 8446 §4.2.1), else legacy_version. */
@@ -111,7 +116,13 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
       }
       const hello = buildClientHello(spec);
       const reaction = await exchangeHello(opened.socket, hello.bytes, goal, timeout);
-      events?.emit({ type: 'scan-answer', hello: `${helloLabel(spec)}, ${spec.suites.length} suites, ${hello.message.length} bytes`, answer: `${describeReaction(reaction)} (${reaction.ms} ms)`, serverHello: reaction.kind === 'hello' });
+      // The slot is free once the socket is closed, not when closing was asked for: a server that
+      // counts connections per client (Postfix's anvil) must never see more than --max-conns.
+      if (!opened.socket.closed) await new Promise((resolve) => opened.socket.once('close', resolve));
+      events?.emit({
+        type: 'scan-answer', hello: `${helloLabel(spec)}, ${spec.suites.length} suites, ${hello.message.length} bytes`, answer: `${describeReaction(reaction)} (${reaction.ms} ms)`, serverHello: reaction.kind === 'hello',
+        ...(reaction.kind === 'hello' ? { chosen: chosenBy(reaction.flight.serverHello) } : {}),
+      });
       events?.emit({ type: 'session-end' });
       return { kind: 'reaction', reaction, length: hello.message.length };
     });

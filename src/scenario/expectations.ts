@@ -1,6 +1,7 @@
 import { TLS_VERSIONS, type TlsVersion } from '../profiles/profile.js';
 import type { SessionRecord } from '../model/session-record.js';
 import type { DeliveryVerdict } from '../model/delivery.js';
+import { describeScanChecks } from './scan-expectations.js';
 import { CHECK_FIELDS, type CapabilityCheck, type Checks, type Expectation, type StringOrList } from './scenario.js';
 
 /** One check that did not hold: what the record has and what the scenario wants. */
@@ -173,5 +174,6 @@ export function describeExpectation(e: Expectation): string {
   const parts = CHECK_FIELDS.filter((f) => e[f] !== undefined).map((f) => `${f}=${typeof e[f] === 'object' && !Array.isArray(e[f]) ? JSON.stringify(e[f]) : String(e[f])}`);
   if (e.shouldFail) parts.unshift(`shouldFail${e.expectedError ? ` (${list(e.expectedError).join('|')})` : ''}`);
   if (e.anyOf) parts.push(`anyOf(${e.anyOf.length})`);
+  if (e.scan) parts.push(`scan ${describeScanChecks(e.scan)}`);
   return `${sel}: ${parts.join(' ') || 'a record exists'}`;
 }

@@ -8,7 +8,7 @@ import { parseClientPolicy } from '../model/client-policy.js';
 import { badChoice, didYouMean } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 import { formatPath, lineOf, parsePointer, type PathPart } from './locate.js';
-import { clientNames, type LoadedScenario, type Scenario } from './scenario.js';
+import { actionKind, clientNames, type LoadedScenario, type Scenario } from './scenario.js';
 
 /** scenarios/schema.json: the same file editors use (`# yaml-language-server: $schema=./schema.json`). */
 export const SCHEMA_FILE = new URL('../../scenarios/schema.json', import.meta.url);
@@ -186,9 +186,14 @@ function semanticProblems(file: string, doc: Document, counter: LineCounter, s: 
     }
   });
   actions.forEach((a, i) => {
-    const kind = 'send' in a ? 'send' : 'probe';
-    const spec = 'send' in a ? a.send : a.probe;
+    const kind = actionKind(a);
     const path: PathPart[] = ['actions', i, kind];
+    if ('scan' in a) {
+      const to = a.scan.to;
+      if (to !== undefined && to !== 'sut' && !peerNames.includes(to)) add([...path, 'to'], badChoice('@', to, [...peerNames, 'sut']).replace(/^@: /, ''));
+      return;
+    }
+    const spec = 'send' in a ? a.send : a.probe;
     if (spec.profile !== undefined) checkProfile([...path, 'profile'], spec.profile, spec.overrides, undefined);
     if (spec.policy !== undefined) {
       try {
@@ -212,6 +217,14 @@ function semanticProblems(file: string, doc: Document, counter: LineCounter, s: 
     const path: PathPart[] = ['expect', i];
     if (!all.includes(e.peer)) {
       add([...path, 'peer'], all.length ? badChoice('@', e.peer, all).replace(/^@: /, '') : `got "${e.peer}", want the name of a peer or action (none is defined)`);
+    }
+    const scanNames = names.filter((_, j) => 'scan' in actions[j]!);
+    if (e.scan && !scanNames.includes(e.peer) && all.includes(e.peer)) {
+      add([...path, 'peer'], `got "${e.peer}" with scan checks, want the name of a scan action (${scanNames.join(', ') || 'none is defined'})`);
+    }
+    if (scanNames.includes(e.peer)) {
+      const extra = Object.keys(e).filter((k) => !['name', 'why', 'peer', 'scan'].includes(k));
+      if (extra.length) add(path, `got ${extra.join(', ')} on the scan "${e.peer}", want only scan checks (a scan's findings are judged, not a session record)`, extra[0]);
     }
     if (e.expectedError !== undefined && !e.shouldFail) {
       add(path, 'got expectedError without shouldFail: true, want both (an expected error on a session that must succeed is a contradiction)', 'expectedError');

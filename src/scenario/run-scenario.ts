@@ -6,7 +6,10 @@ import { Lab } from '../lab/lab.js';
 import type { ProfileOverrides } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
 import { describeExpectation, judge, keyFields, type Mismatch } from './expectations.js';
-import { clientNames, probeProtocol, type ClientSpec, type Expectation, type LoadedScenario, type PeerSpec } from './scenario.js';
+import type { ScanReport } from '../model/scan-report.js';
+import { parseScanTarget, SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
+import { judgeScan } from './scan-expectations.js';
+import { actionKind, actionSpec, clientNames, probeProtocol, type ClientSpec, type Expectation, type LoadedScenario, type PeerSpec, type ScanActionSpec } from './scenario.js';
 
 /** One test: one expectation of one scenario. */
 export interface TestResult {
@@ -105,6 +108,24 @@ async function runAction(lab: Lab, loaded: LoadedScenario, kind: 'send' | 'probe
   } else {
     await lab.probe({ ...common, protocol: probeProtocol(spec, peers) });
   }
+}
+
+/** A scan action: `mxlab scan` of a peer (its protocol and TLS mode) or of the sut; its connections are sessions of `name`. */
+async function runScan(lab: Lab, loaded: LoadedScenario, spec: ScanActionSpec, name: string, sut: string | undefined, deadline: number): Promise<ScanReport> {
+  const target = spec.to === undefined || spec.to === 'sut' ? undefined : loaded.scenario.peers.find((p) => p.name === spec.to);
+  const to = target ? `${ownAddress(lab, target.name)}:${portOf(lab, target.name)}` : sut;
+  if (!to) throw new Error(`scan ${name}: no system under test; give sut: HOST:PORT in the file or --sut`);
+  const fromPeer = target ? `${target.protocol ?? 'smtp'}${target.implicit ? 's' : ''}` : 'smtp';
+  const protocol = SCAN_PROTOCOLS.find((p) => p === (spec.protocol ?? fromPeer));
+  if (!protocol) throw new Error(`scan ${name}: protocol ${spec.protocol ?? fromPeer} is not one of ${SCAN_PROTOCOLS.join(', ')}`);
+  const parsed = parseScanTarget(to);
+  if (typeof parsed === 'string') throw new Error(`scan ${name}: ${parsed}`);
+  return lab.scan({
+    target: { protocol: protocol as ScanProtocol, ...parsed }, peer: name,
+    ...(target ? { ca: [(await getLabCa(lab.certsDir)).cert] } : {}),
+    ...(spec.maxConns ? { maxConns: spec.maxConns } : {}),
+    timeoutMs: Math.min(5000, Math.max(100, deadline - Date.now())),
+  });
 }
 
 /**
@@ -212,6 +233,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   let failure: string | undefined;
   const actionErrors = new Map<string, string>();
   const sanity: SanityProbe[] = [];
+  const scans = new Map<string, ScanReport>();
   const timer = { id: undefined as NodeJS.Timeout | undefined };
   const work = (async () => {
     // Servers first, then the proxies in front of them.
@@ -221,9 +243,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     const actions = s.actions ?? [];
     const names = clientNames(actions, s.peers);
     for (const [i, a] of actions.entries()) {
-      const [kind, spec] = 'send' in a ? (['send', a.send] as const) : (['probe', a.probe] as const);
+      const kind = actionKind(a);
       try {
-        await runAction(lab, loaded, kind, spec, names[i]!, sut, deadline);
+        if ('scan' in a) scans.set(names[i]!, await runScan(lab, loaded, a.scan, names[i]!, sut, deadline));
+        else await runAction(lab, loaded, kind as 'send' | 'probe', actionSpec(a) as ClientSpec, names[i]!, sut, deadline);
       } catch (err) {
         actionErrors.set(names[i]!, `${kind} ${names[i]} failed: ${(err as Error).message}`);
       }
@@ -251,6 +274,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   const records = lab.records.filter((r) => !r.peer.startsWith(SANITY_PREFIX) && !(r.role !== 'client' && sanityPorts.has(r.remote.port)));
   const tests = s.expect.map((e, i): TestResult => {
     const base = { scenario: s.name, file: loaded.file, line: loaded.expectationLines[i] ?? 1, name: describeExpectation(e), ...(e.why ? { why: e.why } : {}) };
+    if (e.scan || scans.has(e.peer)) {
+      const report = scans.get(e.peer);
+      if (!report) return { ...base, ok: false, mismatches: [{ field: 'scan', got: 'no scan report', want: `the findings of scan ${e.peer}` }], error: actionErrors.get(e.peer) ?? failure ?? `${e.peer} is not a scan action` };
+      const m = judgeScan(e.scan ?? {}, report);
+      return { ...base, ok: m.length === 0, mismatches: m, ...(m.length ? { record: { scan: e.peer, target: `${report.target.protocol} ${report.target.host}:${report.target.port}`, connections: report.connections } } : {}) };
+    }
     const record = select(records, e);
     if (!record) {
       const error = actionErrors.get(e.peer) ?? failure ?? `no session record of peer ${e.peer}${e.role ? ` (role ${e.role})` : ''}${e.attempt ? ` (attempt ${e.attempt})` : ''}${e.nth ? ` (#${e.nth})` : ''}`;
@@ -268,7 +297,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
 /** Whether the scenario sends to or probes the SUT, or waits for it (then a sut is needed to run it). */
 export function needsSut(loaded: LoadedScenario): boolean {
   return loaded.scenario.peers.some((p) => p.proxy?.upstream === 'sut') || (loaded.scenario.actions ?? []).some((a) => {
-    const spec = 'send' in a ? a.send : a.probe;
+    const spec = actionSpec(a);
     return spec.to === undefined || spec.to === 'sut';
   });
 }

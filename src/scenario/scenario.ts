@@ -74,7 +74,35 @@ export interface ClientSpec {
   readonly from?: string;
 }
 
-export type Action = { readonly send: ClientSpec } | { readonly probe: ClientSpec };
+/** A TLS scan (`mxlab scan`) of a peer or the sut; its findings are judged by `scan:` expectations. */
+export interface ScanActionSpec {
+  /** @default scan, scan-2 … */
+  readonly name?: string;
+  /** A peer's name or 'sut'. */
+  readonly to?: string;
+  /** smtp, smtps, imap, imaps, pop3, pop3s or tls. @default from the target peer (implicit → smtps …), else smtp */
+  readonly protocol?: string;
+  /** @default 16 on loopback, else 4 */
+  readonly maxConns?: number;
+}
+
+export type Action = { readonly send: ClientSpec } | { readonly probe: ClientSpec } | { readonly scan: ScanActionSpec };
+
+/** What an expectation may say of a scan's findings; every one given must hold. */
+export interface ScanChecks {
+  /** Exactly the versions the target speaks. */
+  readonly versions?: readonly string[];
+  /** Suites (OpenSSL or IANA names) accepted at some version, or at none. */
+  readonly suites?: { readonly includes?: readonly string[]; readonly excludes?: readonly string[] };
+  /** `mxlab scan --fail-on` checks that must fail, and ones that must pass. */
+  readonly checks?: { readonly failed?: readonly string[]; readonly passed?: readonly string[] };
+  /** Exactly the intolerance tests the target fails (version, tls13, hello-size, fallback-scsv); [] = none. */
+  readonly intolerant?: readonly string[];
+  /** The DHE prime's size, when a DHE suite is accepted. */
+  readonly dhBits?: { readonly atLeast?: number; readonly atMost?: number };
+  /** Whether the target could be scanned at all (false: refused, no STARTTLS, 421 …). */
+  readonly reachable?: boolean;
+}
 
 export interface AwaitSpec {
   readonly peer: string;
@@ -143,6 +171,8 @@ export interface Expectation extends Checks {
   readonly shouldFail?: boolean;
   readonly expectedError?: StringOrList;
   readonly anyOf?: readonly Checks[];
+  /** For a scan action's name in `peer`: its findings. */
+  readonly scan?: ScanChecks;
 }
 
 /** The check fields, in the order reports list them. */
@@ -164,13 +194,22 @@ export interface LoadedScenario {
 export function clientNames(actions: readonly Action[], peers: readonly PeerSpec[]): string[] {
   const used = new Map<string, number>();
   return actions.map((a) => {
-    const spec = 'send' in a ? a.send : a.probe;
+    const spec = actionSpec(a);
     if (spec.name) return spec.name;
-    const base = 'send' in a ? 'sender' : `probe-${probeProtocol(spec, peers)}`;
+    const base = 'send' in a ? 'sender' : 'scan' in a ? 'scan' : `probe-${probeProtocol(a.probe, peers)}`;
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     return n === 1 ? base : `${base}-${n}`;
   });
+}
+
+/** An action's kind and its spec. */
+export function actionKind(a: Action): 'send' | 'probe' | 'scan' {
+  return 'send' in a ? 'send' : 'scan' in a ? 'scan' : 'probe';
+}
+
+export function actionSpec(a: Action): ClientSpec | ScanActionSpec {
+  return 'send' in a ? a.send : 'scan' in a ? a.scan : a.probe;
 }
 
 /** A probe's protocol: given, else the target peer's, else smtp. */

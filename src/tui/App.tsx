@@ -2,12 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Box, type Key, Text } from 'ink';
 import { useEffect } from 'react';
+import { labCaCertFile } from '../certs/lab-ca.js';
+import { CLIENT_POLICY_CHOICES } from '../model/client-policy.js';
 import { SERVER_POLICIES } from '../model/server-policy.js';
 import type { Quirks } from '../profiles/quirks.js';
 import { profileNames } from '../profiles/resolve.js';
 import { recordJson } from '../record/record-json.js';
 import { scenarioFromRecord, scenarioYaml } from '../scenario/from-record.js';
-import { reportJson } from '../scenario/report-json.js';
+import { reportJunit } from '../scenario/report-junit.js';
+import { reportTap } from '../scenario/report-tap.js';
 import { closingLine, runPaths } from '../scenario/runner.js';
 import { PERSONALITIES } from '../smtp/personality.js';
 import type { ConsoleLab } from './console-lab.js';
@@ -22,13 +25,14 @@ import { Panel } from './Panel.js';
 import { PeersView } from './PeersView.js';
 import { PickList } from './PickList.js';
 import { reproduceCommands } from './reproduce.js';
+import { scanFooter, ScanView } from './ScanView.js';
 import { SessionsView } from './SessionsView.js';
 import type { ConsoleStore } from './store.js';
 import { useStore } from './use-store.js';
 import { useSyncState } from './use-sync-state.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-export type View = 'sessions' | 'detail' | 'peers' | 'events' | 'help';
+export type View = 'sessions' | 'detail' | 'peers' | 'events' | 'scan' | 'help';
 
 /** Quirk sets the pick list offers; `none` clears them. Each is one real misbehaviour (profiles/quirks.ts). */
 export const QUIRK_PRESETS: readonly { readonly name: string; readonly quirks: Quirks }[] = [
@@ -74,7 +78,7 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
   const [inputRef, setInput] = useSyncState<{ kind: 'filter' | 'command'; text: string } | undefined>(undefined);
   const [pickRef, setPick] = useSyncState<Pick | undefined>(undefined);
   const [panelRef, setPanel] = useSyncState<{ title: string; lines: string[] } | undefined>(undefined);
-  const [messageRef, setMessage] = useSyncState('? help · 1 sessions · 2 peers · 3 events · / filter · q quit');
+  const [messageRef, setMessage] = useSyncState('? help · 1 sessions · 2 peers · 3 events · 4 scan · s send · : command · / filter · q quit');
   // The detail view stays on the session it was opened on, whatever arrives meanwhile.
   const [openIdRef, setOpenId] = useSyncState<string | undefined>(undefined);
   /** The console's state now (renders and key handlers both read it through here). */
@@ -113,10 +117,11 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
         store.note(`${failed ? 'FAIL' : 'PASS'} ${r.name} (${r.tests.length - failed}/${r.tests.length} tests, ${r.durationMs} ms)`);
       },
     });
-    const file = join(saveDir, `scenario-report-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, reportJson(summary));
-    store.note(`${closingLine(summary)}; report in ${file}`);
-    return `${closingLine(summary)}; report written to ${file}`;
+    const base = join(saveDir, `scenario-report-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    writeFileSync(`${base}.tap`, reportTap(summary));
+    writeFileSync(`${base}.xml`, reportJunit(summary));
+    store.note(`${closingLine(summary)}; TAP in ${base}.tap, JUnit in ${base}.xml`);
+    return `${closingLine(summary)}; report written to ${base}.tap (TAP) and ${base}.xml (JUnit)`;
   };
 
   // Key handling reads the refs, not this render's values: the previous key may have changed them.
@@ -128,7 +133,13 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
     }
     const { view, before, input, pick, panel, peers, peer, openRow } = now();
     // Scrolling stops at the tab's last screen, so that scrolling back up answers at once.
-    const lastScroll = (): number => (openRow ? Math.max(0, tabLines(DETAIL_TABS[tabRef.current] ?? 'Outcome', openRow, store.record(openRow.id)).length - (body - 2)) : 0);
+    const lastScroll = (): number => {
+      if (view === 'scan') {
+        const scan = store.scans[store.scans.length - 1];
+        return scan ? Math.max(0, scan.matrix.size + (scan.report ? 1 + scanFooter(scan.report).length : 0) - (body - 2)) : 0;
+      }
+      return openRow ? Math.max(0, tabLines(DETAIL_TABS[tabRef.current] ?? 'Outcome', openRow, store.record(openRow.id)).length - (body - 2)) : 0;
+    };
     const selectedRecord = () => {
       const row = view === 'detail' ? openRow : store.selected;
       if (!row) return undefined;
@@ -148,14 +159,43 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
       'view-sessions': () => setView('sessions'),
       'view-peers': () => setView('peers'),
       'view-events': () => setView('events'),
+      'view-scan': () => {
+        setScroll(0);
+        setView('scan');
+      },
+      'send-form': () => {
+        if (!runCommand) return setMessage('sending needs the lab\'s commands (mxlab lab / serve --tui)');
+        const targets = peers.filter((p) => p.protocol === 'smtp' && p.role === 'server' && p.running).map((p) => p.name);
+        const other = 'HOST:PORT… (type it on the command line)';
+        pickFor('send to (a lab peer, or another server)', [...targets, other], '', (target) => {
+          if (target === other) {
+            setInput({ kind: 'command', text: 'send ' });
+            return Promise.resolve('type HOST:PORT and flags, then Enter');
+          }
+          pickFor(`sender profile for the send to ${target}`, profileNames(), 'modern', (profile) => {
+            pickFor(`policy (mxlab, Exchange and Cisco ESA words) for the send to ${target}`, CLIENT_POLICY_CHOICES, 'may', (policy) => {
+              const labCa = labCaCertFile(lab.certsDir);
+              const cas = ['system store', `lab CA (${labCa})`];
+              pickFor('trust anchors for verify/secure', cas, cas[1]!, (ca) => {
+                const line = `send ${target} --profile ${profile} --policy ${policy}${ca === cas[1] ? ` --ca ${labCa}` : ''}`;
+                setMessage(`:${line} …`);
+                return runCommand(line);
+              });
+              return Promise.resolve(`policy ${policy}: now the trust anchors`);
+            });
+            return Promise.resolve(`profile ${profile}: now the policy`);
+          });
+          return Promise.resolve(`target ${target}: now the sender profile`);
+        });
+      },
       back: () => {
         if (view === 'help') setView(before);
         else setView('sessions');
       },
-      up: () => (view === 'detail' ? setScroll((s) => Math.max(0, s - 1)) : view === 'peers' ? setPeerIndex((i) => Math.max(0, i - 1)) : store.moveCursor(-1)),
-      down: () => (view === 'detail' ? setScroll((s) => Math.min(lastScroll(), s + 1)) : view === 'peers' ? setPeerIndex((i) => Math.min(peers.length - 1, i + 1)) : store.moveCursor(1)),
-      'page-up': () => (view === 'detail' ? setScroll((s) => Math.max(0, s - body)) : store.moveCursor(-body)),
-      'page-down': () => (view === 'detail' ? setScroll((s) => Math.min(lastScroll(), s + body)) : store.moveCursor(body)),
+      up: () => (view === 'detail' || view === 'scan' ? setScroll((s) => Math.max(0, s - 1)) : view === 'peers' ? setPeerIndex((i) => Math.max(0, i - 1)) : store.moveCursor(-1)),
+      down: () => (view === 'detail' || view === 'scan' ? setScroll((s) => Math.min(lastScroll(), s + 1)) : view === 'peers' ? setPeerIndex((i) => Math.min(peers.length - 1, i + 1)) : store.moveCursor(1)),
+      'page-up': () => (view === 'detail' || view === 'scan' ? setScroll((s) => Math.max(0, s - body)) : store.moveCursor(-body)),
+      'page-down': () => (view === 'detail' || view === 'scan' ? setScroll((s) => Math.min(lastScroll(), s + body)) : store.moveCursor(body)),
       first: () => store.moveTo('first'),
       last: () => store.moveTo('last'),
       follow: () => {
@@ -305,6 +345,8 @@ export function App({ store, lab, saveDir, onQuit, interactive = true, size, run
     <DetailView row={openRow} record={store.record(openRow.id)} tab={tab} scroll={scroll} height={body} />
   ) : view === 'peers' ? (
     <PeersView peers={peers} index={peerIndex} height={body} />
+  ) : view === 'scan' ? (
+    <ScanView scan={store.scans[store.scans.length - 1]} count={store.scans.length} scroll={scroll} height={body} />
   ) : view === 'events' ? (
     <EventsView events={store.events} height={body} />
   ) : view === 'help' ? (

@@ -6,4 +6,6 @@ export interface ConsoleLab extends StoreSource {
   stopPeer(name: string): Promise<PeerInfo>;
   startPeer(name: string): Promise<PeerInfo>;
   reconfigurePeer(name: string, change: PeerChange): Promise<PeerInfo>;
+  /** Where the lab's certificates (and its CA) are. */
+  readonly certsDir: string;
 }

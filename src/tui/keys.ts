@@ -4,7 +4,7 @@
  */
 
 export const COMMANDS = [
-  'quit', 'help', 'view-sessions', 'view-peers', 'view-events', 'back',
+  'quit', 'help', 'view-sessions', 'view-peers', 'view-events', 'view-scan', 'back', 'send-form',
   'up', 'down', 'page-up', 'page-down', 'first', 'last', 'follow',
   'open', 'next-tab', 'prev-tab', 'filter', 'command-line',
   'save-scenario', 'reproduce', 'export',
@@ -12,7 +12,7 @@ export const COMMANDS = [
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-export type KeyContext = 'global' | 'sessions' | 'detail' | 'peers' | 'events';
+export type KeyContext = 'global' | 'sessions' | 'detail' | 'peers' | 'events' | 'scan';
 
 export interface KeyBinding {
   /** What the user presses: a character, or a named key (up, down, return, escape, tab, pageup, pagedown, home, end). */
@@ -28,9 +28,11 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { key: '1', command: 'view-sessions', context: 'global', help: 'Sessions view' },
   { key: '2', command: 'view-peers', context: 'global', help: 'Peers view' },
   { key: '3', command: 'view-events', context: 'global', help: 'event log (warnings, peer changes)' },
+  { key: '4', command: 'view-scan', context: 'global', help: 'Scan view (the newest :scan, filling in as it runs)' },
   { key: 'escape', command: 'back', context: 'global', help: 'back / close' },
+  { key: 's', command: 'send-form', context: 'sessions', help: 'send a message: pick target, sender profile, policy, CA' },
   { key: '/', command: 'filter', context: 'sessions', help: 'filter sessions (result:tls & !peer:modern | …)' },
-  { key: ':', command: 'command-line', context: 'global', help: 'command line (:send PEER|HOST:PORT --policy encrypt, :probe PEER, :run SCENARIOS, :filter EXPR, :q)' },
+  { key: ':', command: 'command-line', context: 'global', help: 'command line (:send PEER|HOST:PORT --policy encrypt, :probe PEER, :scan PEER|PROTO HOST:PORT, :run SCENARIOS, :filter EXPR, :q)' },
   { key: 'up', command: 'up', context: 'sessions', help: 'previous session' },
   { key: 'k', command: 'up', context: 'sessions', help: 'previous session' },
   { key: 'down', command: 'down', context: 'sessions', help: 'next session' },
@@ -55,6 +57,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { key: 'pagedown', command: 'page-down', context: 'detail', help: 'one screen down' },
   { key: 'S', command: 'save-scenario', context: 'detail', help: 'save the session as a scenario YAML' },
   { key: 'R', command: 'reproduce', context: 'detail', help: 'command lines that reproduce the session' },
+  { key: 'up', command: 'up', context: 'scan', help: 'scroll up' },
+  { key: 'k', command: 'up', context: 'scan', help: 'scroll up' },
+  { key: 'down', command: 'down', context: 'scan', help: 'scroll down' },
+  { key: 'j', command: 'down', context: 'scan', help: 'scroll down' },
+  { key: 'pageup', command: 'page-up', context: 'scan', help: 'one screen up' },
+  { key: 'pagedown', command: 'page-down', context: 'scan', help: 'one screen down' },
   { key: 'up', command: 'up', context: 'peers', help: 'previous peer' },
   { key: 'k', command: 'up', context: 'peers', help: 'previous peer' },
   { key: 'down', command: 'down', context: 'peers', help: 'next peer' },

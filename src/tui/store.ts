@@ -3,6 +3,7 @@ import type { PeerInfo } from '../lab/lab.js';
 import type { SessionRecord } from '../model/session-record.js';
 import { FilterError, type FilterNode, matches, parseFilter } from './filter.js';
 import { RecordFile } from './record-file.js';
+import { ScanTracker, type ScanState } from './scan-state.js';
 import { applyEvent, deliveryText, rowFromRecord, rowFromStart, type SessionRow } from './session-row.js';
 
 /** What the store needs of a lab: its event stream, its peers and where its records go. */
@@ -53,6 +54,7 @@ export class ConsoleStore {
   #follow = true;
   #peers: PeerInfo[] = [];
   readonly #events: EventLogEntry[] = [];
+  readonly #scans = new ScanTracker();
   readonly #listeners = new Set<() => void>();
   #snapshot: StoreSnapshot = { version: 0 };
   #timer: NodeJS.Timeout | undefined;
@@ -77,6 +79,11 @@ export class ConsoleStore {
   }
 
   // ---- React side ----
+
+  /** The scans seen (the Scan view shows the newest). */
+  get scans(): readonly ScanState[] {
+    return this.#scans.scans;
+  }
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -104,6 +111,7 @@ export class ConsoleStore {
   // ---- events ----
 
   #onEvent(e: LabEvent): void {
+    if (this.#scans.onEvent(e)) this.#changed();
     switch (e.type) {
       case 'session-start': {
         if (this.#byId.has(e.session)) return;

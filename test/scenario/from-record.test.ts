@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,3 +59,41 @@ t.test('the README\'s saved-scenario example loads', async (t) => {
   t.equal(blocks.length, 1);
   t.same(parseScenario('README console example', blocks[0]!).problems, []);
 });
+
+/**
+ * A system under test connected (here a real openssl s_client at TLS 1.0): the saved scenario awaits
+ * it on the same port; `mxlab run` waits, the same client connects again, and the run passes.
+ */
+t.test('an await scenario saved from an outside client\'s session passes when that client comes back', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'mxlab-await-'));
+  t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
+  const sClient = (port: number): Promise<number | null> => new Promise((resolve) => {
+    const c = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-starttls', 'smtp', '-tls1', '-cipher', 'DEFAULT@SECLEVEL=0'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    c.stdin.end('QUIT\n');
+    c.on('close', resolve);
+  });
+  const lab = await startTestLab(t, [{ name: 'old', profile: 'tls10-only', smtp: [0] }]);
+  const port = portOf(lab, 'old');
+  await sClient(port);
+  const seen = await lab.waitForRecord((r) => r.peer === 'old');
+  t.equal(seen.version, 'TLSv1');
+  await lab.stop(); // the port is the scenario's now
+  const out = join(cwd, 'await.yaml');
+  const made = await runCli(['scenario', 'from-record', lab.runDir.sessionsFile, '--session', seen.id, '-o', out], { cwd });
+  t.equal(made.code, 0, made.stderr);
+  t.match(parse(readFileSync(out, 'utf8')), { peers: [{ name: 'old', port }], await: { peer: 'old' } });
+
+  const run = runCli(['run', out], { cwd, timeoutMs: 90000 });
+  // The scenario's peer listens on the recorded port once the run has started it. (Asked of the
+  // kernel, not by connecting: any connection would be the one the scenario awaits.)
+  for (let i = 0; i < 300 && !listening(port); i++) await new Promise((r) => setTimeout(r, 100));
+  t.ok(listening(port), `the run listens on ${port}`);
+  await sClient(port);
+  const result = await run;
+  t.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+  t.match(result.stdout, /\d+ passed, 0 failed/);
+});
+
+function listening(port: number): boolean {
+  return execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim() !== '';
+}

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { consoleCommands } from '../../src/cli/console-commands.js';
 import t from 'tap';
 import { render } from 'ink-testing-library';
 import { getLabCa } from '../../src/certs/lab-ca.js';
@@ -30,7 +32,7 @@ t.test('the console on a lab', async (t) => {
   const ca = (await getLabCa(lab.certsDir)).cert;
   const store = new ConsoleStore(lab, { throttleMs: 10 });
   let quit = 0;
-  const ui = render(<App store={store} lab={lab} saveDir={lab.runDir.path} onQuit={() => quit++} size={{ columns: 140, rows: 30 }} />);
+  const ui = render(<App store={store} lab={lab} saveDir={lab.runDir.path} onQuit={() => quit++} runCommand={consoleCommands(lab)} size={{ columns: 140, rows: 30 }} />);
   t.teardown(() => {
     ui.unmount();
     store.close();
@@ -138,7 +140,12 @@ t.test('the console on a lab', async (t) => {
     // The same file run from the console's command line: live lines in the event log, then the report.
     await press(':', ...`run ${file!}`.split(''), KEY.enter);
     await waitFor('the run', () => frame().includes('report written to'), 30000);
-    t.match(frame().replace(/\n/g, ''), /\d+ passed, 0 failed; report written to \S+\.json/);
+    t.match(frame().replace(/\n/g, ''), /\d+ passed, 0 failed; report written to /);
+    const reports = readdirSync(lab.runDir.path).filter((f) => f.startsWith('scenario-report-'));
+    const tap = reports.find((f) => f.endsWith('.tap'));
+    const junit = reports.find((f) => f.endsWith('.xml'));
+    t.match(readFileSync(join(lab.runDir.path, tap!), 'utf8'), /^TAP version 14\n[\s\S]*^1\.\.\d+$/m, 'a TAP report');
+    t.match(readFileSync(join(lab.runDir.path, junit!), 'utf8'), /<testsuites [^>]*failures="0"/, 'a JUnit report with no failures');
     await press('3');
     await waitFor('event log', () => /PASS \S+ \(\d+\/\d+ tests/.test(frame()));
     await press('1');
@@ -158,6 +165,40 @@ t.test('the console on a lab', async (t) => {
     t.ok(lines.length >= 1);
     t.ok(lines.every((r) => r.peer === 'old'), 'only the filtered sessions');
     await press('/', KEY.escape);
+  });
+
+  await t.test('Scan: :scan PEER fills the version × suite matrix', async (t) => {
+    await press('4');
+    await waitFor('the empty scan view', () => frame().includes('no scan yet'));
+    await lab.reconfigurePeer('old', { profile: 'tls10-only' }); // the Peers test made it modern
+    await press(':', ...'scan old --fail-on tls1.0,rc4'.split(''), KEY.enter);
+    await waitFor('the scan', () => frame().includes('done in'), 60000);
+    t.match(frame(), new RegExp(`scan smtp 127\\.0\\.0\\.1:${portOf(lab, 'old')} · \\d+ connections · \\d+ suites accepted · done in`));
+    t.match(frame(), /SUITE +SSLv3 +TLSv1 +TLSv1\.1 +TLSv1\.2 +TLSv1\.3 +RATING/);
+    t.match(frame(), /^ECDHE-RSA-AES256-SHA +· +✓ +· +· +· +weak/m, 'tls10-only: TLS 1.0 only, ticked under TLSv1');
+    t.notMatch(frame(), /✓ +(✓|·) +✓/, 'nothing at TLS 1.2');
+    t.match(frame(), /TLSv1\.2: no/);
+    t.match(frame().replace(/\n/g, ''), /scan smtp 127\.0\.0\.1:\d+: TLSv1 \d+ suites; 1 check\(s\) failed: tls1\.0 \(\d+ connections/);
+    await press('1');
+  });
+
+  await t.test('Send form: pick target, profile, policy and CA; the session appears', async (t) => {
+    const before = lab.recordCount;
+    await press('s');
+    await waitFor('target list', () => frame().includes('send to (a lab peer, or another server)'));
+    t.match(frame(), /HOST:PORT… \(type it on the command line\)/);
+    await press(KEY.down, KEY.enter); // mx (modern)
+    await waitFor('profile list', () => frame().includes('sender profile for the send to mx'));
+    await press(KEY.enter); // modern, preselected
+    await waitFor('policy list', () => frame().includes('policy (mxlab, Exchange and Cisco ESA words)'));
+    t.match(frame(), /CertificateValidation/, 'Exchange words are offered');
+    t.match(frame(), /required-verify/, 'Cisco ESA words are offered');
+    await press(KEY.enter); // may, preselected
+    await waitFor('CA list', () => frame().includes('trust anchors for verify/secure'));
+    await press(KEY.enter); // the lab CA, preselected
+    await waitFor('the send', () => /send-modern: tls TLSv1\.3/.test(frame()), 30000);
+    t.ok(lab.recordCount >= before + 2, 'the send\'s sessions (client and server) were recorded');
+    t.ok(store.viewRows(0, 1000).some((r) => r.role === 'client' && r.peer === 'send-modern'), 'its row is in the list');
   });
 
   await t.test('q quits', async (t) => {

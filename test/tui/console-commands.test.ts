@@ -23,5 +23,10 @@ t.test(':send and :probe take the CLI\'s flags and messages and act on the lab',
   const typo = await run('send old --polcy encrypt');
   t.match(typo, /unknown option '--polcy'/);
   t.match(typo, /--policy/, 'with the suggestion');
-  t.match(await run('frobnicate'), /want send or probe/);
+  t.match(await run('frobnicate'), /want send, probe or scan/);
+  // :scan takes the CLI's words and says the same things about bad ones.
+  t.match(await run('scan ftp 127.0.0.1:25'), /^mxlab: protocol/);
+  t.match(await run('scan smtp 127.0.0.1'), /^mxlab: target: /);
+  t.match(await run('scan old --fail-on tls1.0 --max-conns 0'), /--max-conns/);
+  t.match(await run('scan old --fail-on tls1.0'), /^scan smtp 127\.0\.0\.1:\d+: TLSv1 \d+ suites; 1 check\(s\) failed: tls1\.0/, 'a peer name is scanned at its STARTTLS port');
 });

@@ -122,7 +122,7 @@ t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? f
 
   await t.test('q restores the terminal; every session is on disk', async (t) => {
     keys('q');
-    const s = await waitUntil('exit', (x) => x.includes('EXITED='), 30000);
+    const s = await waitUntil('exit', (x) => /EXITED=\d/.test(x), 30000);
     t.match(s, /EXITED=0/);
     t.match(s, /2 session record\(s\) in /);
     t.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '0', 'main screen');
@@ -130,4 +130,49 @@ t.test('console in tmux: rows, detail, peer change, quit', { skip: hasTmux() ? f
     const records = readFileSync(join(dir, 'run', 'sessions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { peer: string; result: string; version?: string });
     t.same(records.map((r) => [r.peer, r.result]), [['tls10-only', 'tls'], ['tls10-only', 'handshake-failed']]);
   });
+});
+
+t.test('console in tmux: an uncaught error and SIGTERM restore the terminal', { skip: hasTmux() ? false : 'tmux is not installed' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mxlab-tmux-crash-'));
+  const session = `mxlab-crash-${process.pid}`;
+  t.teardown(() => {
+    try {
+      tmux('kill-session', '-t', session);
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const pane = (): string => tmux('capture-pane', '-p', '-t', session);
+  const waitUntil = async (what: string, check: (screen: string) => boolean, timeoutMs = 30000): Promise<string> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = pane();
+      if (check(screen)) return screen;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const keys = (...k: string[]): void => void tmux('send-keys', '-t', session, ...k);
+  const state = (): string => tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag}').trim();
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, 'bash', '--norc', '--noprofile');
+  const crasher = new URL('../fixtures/crashing-console.ts', import.meta.url).pathname;
+
+  // The error comes once the console is up (4 s leaves it time to start on a loaded machine).
+  keys(`env -u CI NODE_OPTIONS= node --import ${TSX} ${crasher} ${join(dir, 'a')} 4000; echo EXITED=$?`, 'Enter');
+  await waitUntil('the console', (s) => s.includes('mxlab sessions'));
+  t.equal(state(), '1 0', 'alternate screen, cursor hidden while it runs');
+  const crashed = await waitUntil('the crash', (s) => /EXITED=\d/.test(s));
+  t.match(crashed, /mxlab: console crashed: Error: a peer blew up \(test\)/, 'the error is reported on the restored screen');
+  t.match(crashed, /EXITED=1/);
+  t.equal(state(), '0 1', 'main screen, cursor visible');
+
+  // SIGTERM from outside (a supervisor, kill): the lab stops, the terminal comes back, exit 0.
+  keys('clear', 'Enter');
+  keys(`env -u CI NODE_OPTIONS= node --import ${TSX} ${crasher} ${join(dir, 'b')} 600000; echo EXITED=$?`, 'Enter');
+  await waitUntil('the second console', (s) => s.includes('mxlab sessions'));
+  execFileSync('pkill', ['-TERM', '-f', `crashing-console.ts ${join(dir, 'b')}`]);
+  const stopped = await waitUntil('the stop', (s) => /EXITED=\d/.test(s));
+  t.match(stopped, /0 session record\(s\) in /, 'the lab stopped and said where its records are');
+  t.equal(state(), '0 1', 'main screen, cursor visible');
 });

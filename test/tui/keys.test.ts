@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { COMMANDS, commandFor, helpLines, KEY_BINDINGS } from '../../src/tui/keys.js';
 
@@ -19,8 +20,15 @@ t.test('context first, then global; help from the table', async (t) => {
   t.equal(commandFor('S', 'sessions'), 'save-scenario');
   t.equal(commandFor('q', 'peers'), 'quit', 'global keys work everywhere');
   t.equal(commandFor('s', 'peers'), 'peer-toggle');
-  t.equal(commandFor('s', 'sessions'), undefined);
+  t.equal(commandFor('s', 'sessions'), 'send-form');
+  t.equal(commandFor('x', 'sessions'), undefined);
   const help = helpLines();
   t.ok(help.some((h) => h.keys === 'up/k' && h.context === 'sessions'), 'keys of one command are joined');
   t.equal(help.length, new Set(KEY_BINDINGS.map((b) => `${b.context}|${b.help}`)).size);
+});
+
+t.test('the README\'s key table is the one the console dispatches from', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = [...readme.matchAll(/^\| (global|sessions|detail|peers|events|scan) \| `([^`]+)` \| (.+) \|$/gm)].map((m) => ({ context: m[1], keys: m[2]!.replace(/\\\|/g, '|'), help: m[3]!.replace(/\\\|/g, '|') }));
+  t.same(rows, helpLines(), 'regenerate the table from helpLines() when a binding changes');
 });

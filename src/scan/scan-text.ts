@@ -1,5 +1,5 @@
 /** The text report of `mxlab scan`: a table of suites per version, then groups, chain, intolerance and checks. */
-import type { CheckFailure } from '../scan/policy-checks.js';
+import type { CheckFailure } from './policy-checks.js';
 import type { ScanReport } from '../model/scan-report.js';
 
 function pad(s: string, n: number): string {
@@ -43,4 +43,15 @@ export function renderScan(r: ScanReport, failures: readonly CheckFailure[]): st
   out.push(`${r.suitesTested} suites tested, ${r.connections} connections, ${r.timings.totalMs} ms`);
   for (const f of failures) out.push(`FAIL ${f.check}: ${f.detail}`);
   return out.join('\n') + '\n';
+}
+
+/** One line for a finished scan: what each version offers, then the checks' verdict (the console's status line). */
+export function scanSummary(r: ScanReport, failures: readonly CheckFailure[]): string {
+  const t = r.target;
+  const head = `scan ${t.protocol} ${t.host}:${t.port}`;
+  if (r.unreachable) return `${head}: not scanned: ${r.unreachable.failure}: ${r.unreachable.detail}`;
+  if (r.noTls) return `${head}: no TLS (no version answered any hello)`;
+  const versions = r.versions.filter((v) => v.supported).map((v) => `${v.version} ${v.suites.length}`).join(', ');
+  const checks = failures.length ? `${failures.length} check(s) failed: ${failures.map((f) => f.check).join(', ')}` : 'checks passed';
+  return `${head}: ${versions} suites; ${checks} (${r.connections} connections, ${r.timings.totalMs} ms)`;
 }
