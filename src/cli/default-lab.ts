@@ -30,8 +30,9 @@ export function registerDefaultLab(program: Command): void {
     .option('--run-dir <dir>', 'folder for sessions.jsonl and messages (default: runs/<time>)')
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format)')
+    .option('--delivery-window <seconds>', "a sending MTA's connections this far apart are one delivery for its verdict (Postfix at may falls back only after minimal_backoff_time, 300 s)", parseInteger('--delivery-window', 1, 86400), 900)
     .option('--no-tui', 'print one line per session instead of opening the console on a terminal')
-    .action(async (flags: { basePort: number; listen: string; policy: string; runDir?: string; format: string; keylog?: string; tui: boolean }) => {
+    .action(async (flags: { basePort: number; listen: string; policy: string; runDir?: string; format: string; keylog?: string; tui: boolean; deliveryWindow: number }) => {
       const format = parseFormat(flags.format);
       const specs = CATALOGUE.map((p, i) => ({
         profile: p.name,
@@ -44,6 +45,6 @@ export function registerDefaultLab(program: Command): void {
       const imap = CATALOGUE.map((p, i) => ({ ...base, profile: p.name, name: `${p.name}-imap`, imap: [flags.basePort + 200 + i], imaps: [flags.basePort + 300 + i] }));
       const pop3 = CATALOGUE.map((p, i) => ({ ...base, profile: p.name, name: `${p.name}-pop3`, pop3: [flags.basePort + 400 + i], pop3s: [flags.basePort + 500 + i] }));
       process.stderr.write(`ports: SMTP ${flags.basePort}…, SMTPS ${flags.basePort + 100}…, IMAP ${flags.basePort + 200}…, IMAPS ${flags.basePort + 300}…, POP3 ${flags.basePort + 400}…, POP3S ${flags.basePort + 500}… (one per profile, in catalogue order)\n`);
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui });
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui, deliveryWindowMs: flags.deliveryWindow * 1000 });
     });
 }

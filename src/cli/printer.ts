@@ -63,8 +63,11 @@ export function printSessions(bus: EventBus, format: Format, write: (s: string) 
         break;
     }
   });
+  // The verdict on a sending MTA, when its delivery is judged (table only: jsonl stays one record per line; deliveries.jsonl has them).
+  const deliveries = format === 'table' ? bus.on('delivery', ({ delivery: d }) => write(`delivery ${d.verdict.toUpperCase()} from ${d.client.helo ?? '?'} [${d.client.address}] to ${d.peer}: ${d.summary} [${d.sessions.join(', ')}]\n`)) : () => undefined;
   return () => {
     warnings();
     records();
+    deliveries();
   };
 }

@@ -1,4 +1,3 @@
-import { findProfile } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
 import { labCaHint } from '../certs/lab-ca-path.js';
 
@@ -8,6 +7,14 @@ function verdictText(v: NonNullable<SessionRecord['verification']>): string {
   return `${v.passed ? 'passed' : 'FAILED'} ${v.required === 'chain' ? 'chain check' : 'chain and name check'}: ${v.summary}`;
 }
 
+/** The client certificate a certificate personality offers: `md5-chain: CN=… [md5WithRSAEncryption, RSA 2048]`. */
+function clientCertText(c: NonNullable<SessionRecord['clientCertificate']>): string {
+  const leaf = c.chain[0];
+  const signers = c.chain.slice(1).map((x) => x.signatureAlgorithm);
+  return `${c.personality}: ${leaf ? `${leaf.subject} [${leaf.signatureAlgorithm}, ${leaf.key}, until ${leaf.notAfter.slice(0, 10)}]` : 'no certificate'}${signers.length ? ` + ${signers.length} CA (${signers.join(', ')})` : ''}, presented when the server asks`;
+}
+
+/** The matrix's last column: what decided the row, with the imitation and the client certificate when there are. */
 const field = (name: string, value: string | undefined): string => (value ? `  ${name.padEnd(14)}${value}\n` : '');
 
 /** What `mxlab send` prints for one delivery: the outcome first, then the evidence. */
@@ -26,6 +33,8 @@ export function renderDelivery(r: SessionRecord): string {
     out += field('certificate', verdictText(r.verification));
     out += field('', labCaHint(r.chain, r.verification.chainValid, r.verification.chainReason));
   }
+  if (r.clientCertificate) out += field('client cert', clientCertText(r.clientCertificate));
+  if (r.imitated) out += field('imitated', `${r.imitated.version} ${r.imitated.openssl ?? r.imitated.suite} (${r.imitated.suite})`);
   for (const [i, c] of (r.chain ?? []).entries()) {
     out += field(i === 0 ? 'chain' : '', `${i}: ${c.subject}  [${c.signatureAlgorithm}, ${c.key}, until ${c.notAfter.slice(0, 10)}]`);
   }
@@ -58,17 +67,17 @@ export function renderMatrix(records: readonly SessionRecord[], profiles: readon
   let out = `sender matrix → ${meta.target}, policy ${meta.policy}\n`;
   out += COLS.map(([h, w]) => cell(h, w)).join('').trimEnd() + '\n';
   records.forEach((r, i) => {
-    const name = profiles[i]!;
-    const certOnly = findProfile(name)?.kind === 'cert';
     const v = r.verification;
-    const reason = r.reason ?? r.error?.message ?? (v && v.required !== 'nothing' && !v.passed ? v.summary : '');
-    const row = [name + (certOnly ? '*' : ''), r.result, meta.delivered(r) ? 'sent' : 'no', r.version ?? '-', r.cipher?.openssl ?? '-', certCheck(v), reason];
+    const imitated = r.imitated ? `imitated: would negotiate ${r.imitated.openssl ?? r.imitated.suite} (${r.imitated.version}); no mail sent` : undefined;
+    const reason = imitated ?? r.reason ?? r.error?.message ?? (v && v.required !== 'nothing' && !v.passed ? v.summary : '');
+    const withCert = r.clientCertificate ? `${reason ? `${reason}; ` : ''}client cert ${clientCertText(r.clientCertificate)}` : reason;
+    const cipher = r.cipher?.openssl ?? (r.imitated ? `${r.imitated.openssl ?? r.imitated.suite} (imitated)` : '-');
+    const row = [profiles[i]!, r.result, meta.delivered(r) ? 'sent' : 'no', r.version ?? r.imitated?.version ?? '-', cipher, certCheck(v), withCert];
     out += row.map((c, j) => cell(c, COLS[j]![1])).join('').trimEnd() + '\n';
   });
   const byResult = new Map<string, number>();
   for (const r of records) byResult.set(r.result, (byResult.get(r.result) ?? 0) + 1);
   const sent = records.filter(meta.delivered).length;
-  out += `* certificate personality: a sender presents no certificate, so it sends with modern TLS settings\n`;
   out += `${records.length} senders (${[...byResult].map(([k, v]) => `${v} ${k}`).join(', ')}) in ${(meta.wallMs / 1000).toFixed(2)} s, ${meta.jobs} at a time\n`;
   out += sent === records.length
     ? `all ${sent} senders got the mail through under the policy: exit 0\n`

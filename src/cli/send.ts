@@ -39,6 +39,8 @@ export interface SendFlags {
   json?: boolean;
   runDir?: string;
   keylog?: string;
+  fallback?: string;
+  retryAfter?: number;
 }
 
 const AUTH_LEVELS = ['EncryptionOnly', 'CertificateValidation', 'DomainValidation'];
@@ -64,6 +66,11 @@ function policyFrom(flags: SendFlags): string {
   return flags.policy ?? 'may';
 }
 
+function fallbackFrom(value: string): 'immediate' | 'deferred' {
+  if (value === 'immediate' || value === 'deferred') return value;
+  throw new UsageError(badChoice('--fallback', value, ['immediate', 'deferred']));
+}
+
 function specFrom(flags: SendFlags, profile: string): SendSpec {
   const ca = flags.ca ? readCaFile(flags.ca) : undefined;
   const data = flags.data ? readFlagFile('--data', flags.data) : undefined;
@@ -87,6 +94,8 @@ function specFrom(flags: SendFlags, profile: string): SendSpec {
     ...(flags.body ? { body: flags.body } : {}),
     ...(flags.subject ? { subject: flags.subject } : {}),
     ...(flags.helo ? { helo: flags.helo } : {}),
+    ...(flags.fallback ? { fallback: fallbackFrom(flags.fallback) } : {}),
+    ...(flags.retryAfter !== undefined ? { retryAfterMs: flags.retryAfter * 1000 } : {}),
     timeouts: { connectMs: flags.timeout, greetingMs: flags.timeout, commandMs: flags.timeout, totalMs: Math.max(flags.timeout * 4, 30000) },
   };
 }
@@ -134,6 +143,8 @@ export function sendOptions(command: Command): Command {
     .option('--body <text>', 'body text; mxlab writes the headers')
     .option('--subject <text>', 'subject when --body is used')
     .option('--helo <name>', 'EHLO name')
+    .option('--fallback <when>', 'policy may after a failed handshake: immediate (retry without TLS at once) | deferred (after --retry-after, as Postfix after minimal_backoff_time)')
+    .option('--retry-after <seconds>', 'with --fallback deferred: the wait before the plaintext retry (Postfix minimal_backoff_time, default 300)', parseInteger('--retry-after', 0, 86400))
     .option('--timeout <ms>', 'connect / greeting / per-command timeout', parseInteger('--timeout', 100, 600000), 15000)
     .option('--matrix', 'send once with every built-in profile as the sender and print one row each; exit 1 unless every row got the mail through')
     .option('--report-only', 'with --matrix: print the rows and exit 0 whatever they say')

@@ -44,6 +44,7 @@ interface ServeFlags {
   keylog?: string;
   maxMessageSize?: number;
   tui?: boolean;
+  deliveryWindow?: number;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -97,6 +98,7 @@ export function registerServe(program: Command): void {
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
     .option('--max-message-size <bytes>', 'largest message accepted (SIZE); past it nothing is stored and DATA gets 552 5.3.4', parseInteger('--max-message-size', 1, 2 ** 31), 26214400)
+    .option('--delivery-window <seconds>', "a sending MTA's connections this far apart are one delivery for its verdict (tls, downgraded, plaintext, deferred, rejected-certificate); Postfix at may falls back only after minimal_backoff_time (300 s)", parseInteger('--delivery-window', 1, 86400), 900)
     .option('--tui', 'open the interactive console (on a terminal, outside CI)')
     .option('--no-tui', 'print one line per session even on a terminal')
     .action(async (flags: ServeFlags) => {
@@ -135,7 +137,7 @@ export function registerServe(program: Command): void {
       };
       const imap: ImapServerSpec[] = flags.imap || flags.imaps ? [{ ...mail, imap: flags.imap ?? [], imaps: flags.imaps ?? [] }] : [];
       const pop3: Pop3ServerSpec[] = flags.pop3 || flags.pop3s ? [{ ...mail, pop3: flags.pop3 ?? [], pop3s: flags.pop3s ?? [] }] : [];
-      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui === true });
+      await serveLab(specs, { ...(flags.runDir ? { runDir: flags.runDir } : {}), ...(flags.keylog ? { keylog: flags.keylog } : {}), format, imap, pop3, tui: flags.tui === true, ...(flags.deliveryWindow ? { deliveryWindowMs: flags.deliveryWindow * 1000 } : {}) });
     });
 }
 
@@ -161,6 +163,8 @@ export interface ServeOptions {
   readonly pop3?: readonly Pop3ServerSpec[];
   /** Open the interactive console instead of printing lines (only on a terminal and outside CI). */
   readonly tui?: boolean;
+  /** LabOptions.deliveryWindowMs. */
+  readonly deliveryWindowMs?: number;
 }
 
 /**
@@ -206,7 +210,7 @@ export async function serveLab(specs: readonly ReceiverSpec[], opts: ServeOption
     compileProfile(typeof spec.profile === 'string' ? resolveProfile(spec.profile, spec.overrides) : spec.profile);
     parseServerPolicy(spec.policy ?? 'optional');
   }
-  const lab = new Lab({ ...(opts.runDir ? { runDir: opts.runDir } : {}), ...(opts.keylog ? { keylog: opts.keylog } : {}) });
+  const lab = new Lab({ ...(opts.runDir ? { runDir: opts.runDir } : {}), ...(opts.keylog ? { keylog: opts.keylog } : {}), ...(opts.deliveryWindowMs ? { deliveryWindowMs: opts.deliveryWindowMs } : {}) });
   const err = (s: string): boolean => process.stderr.write(s);
   try {
     await makeChains([...specs, ...(opts.imap ?? []), ...(opts.pop3 ?? [])], lab.certsDir, err);

@@ -50,6 +50,15 @@ export interface SendSpec {
   readonly name?: string;
   readonly timeouts?: SendTimeouts;
   /**
+   * `may` after a failed handshake: `immediate` retries without TLS on a new connection at once (Exchange,
+   * many appliances); `deferred` defers the message and retries without TLS only after `retryAfterMs`, as
+   * Postfix does (the retry waits for minimal_backoff_time, 300 s by default, and a queue run).
+   * @default 'immediate'
+   */
+  readonly fallback?: 'immediate' | 'deferred';
+  /** With `fallback: 'deferred'`: the wait before the plaintext retry. @default 300000 (Postfix's minimal_backoff_time) */
+  readonly retryAfterMs?: number;
+  /**
    * Probe, no mail (`mxlab probe smtp`): greeting, EHLO, STARTTLS under the policy, EHLO again, QUIT.
    * The record shows what a delivery would have met; nothing is sent and nothing is retried.
    */
@@ -86,6 +95,8 @@ export interface SendPlan {
   readonly message: Buffer | MessageDraft;
   readonly timeouts: Required<SendTimeouts>;
   readonly probe: boolean;
+  readonly fallback: 'immediate' | 'deferred';
+  readonly retryAfterMs: number;
 }
 
 const DEFAULT_TIMEOUTS: Required<SendTimeouts> = { connectMs: 10000, greetingMs: 10000, commandMs: 30000, totalMs: 120000 };
@@ -165,6 +176,10 @@ export function planDelivery(spec: SendSpec): SendPlan {
     ...(servername ? { servername } : {}),
   };
   const p = policy.policy;
+  const fallback = spec.fallback ?? 'immediate';
+  if (fallback !== 'immediate' && fallback !== 'deferred') throw new UsageError(`--fallback: got "${String(fallback)}", want immediate or deferred`);
+  const retryAfterMs = spec.retryAfterMs ?? 300_000;
+  if (!Number.isFinite(retryAfterMs) || retryAfterMs < 0) throw new UsageError(`--retry-after: got ${retryAfterMs / 1000} s, want a number of seconds (0 or more)`);
   return {
     peer: spec.name ?? 'sender',
     host: target.host,
@@ -183,5 +198,7 @@ export function planDelivery(spec: SendSpec): SendPlan {
     message,
     timeouts,
     probe: spec.probe ?? false,
+    fallback,
+    retryAfterMs,
   };
 }

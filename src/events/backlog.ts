@@ -105,6 +105,7 @@ export class EventBacklog {
       case 'peer-changed':
       case 'lab-warning':
       case 'scan-report':
+      case 'delivery':
         this.#peerEvents.push(e);
         return;
       case 'record':

@@ -1,4 +1,5 @@
 import type { ClientHelloSummary } from '../model/client-hello.js';
+import type { DeliveryVerdict } from '../model/delivery.js';
 import type { ScanReport } from '../model/scan-report.js';
 import type { CertificateSummary, CertificateVerdict, CipherInfo, DeliveryAttempt, Interception, KeyExchangeInfo, Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
 
@@ -63,6 +64,8 @@ export type SessionEvent =
   // Client role (mxlab sending):
   /** An EHLO reply's capabilities; `secure` = received over TLS. */
   | Of<{ readonly type: 'ehlo'; readonly secure: boolean; readonly capabilities: readonly string[] }>
+  /** A client peer with a certificate personality: the chain it offers as client certificate if asked. */
+  | Of<{ readonly type: 'client-certificate'; readonly personality: string; readonly chain: readonly CertificateSummary[] }>
   /** The sender's verdict on the server certificate. */
   | Of<{ readonly type: 'tls-verdict'; readonly verdict: CertificateVerdict }>
   /** The sending policy's decision on this connection: the record's result and reason. */
@@ -97,6 +100,12 @@ export type LabEvent =
    * session records of its connections (whose ids start with `idPrefix`).
    */
   | { readonly type: 'scan-report'; readonly at: number; readonly peer: string; readonly idPrefix: string; readonly report: ScanReport }
+  /**
+   * A sending MTA's delivery to a lab receiver, judged (record/delivery-tracker.ts via the lab): its
+   * connections grouped, the verdict (tls, downgraded, plaintext, deferred, rejected-certificate) and
+   * the session ids as evidence. Comes after the records it cites.
+   */
+  | { readonly type: 'delivery'; readonly at: number; readonly peer: string; readonly delivery: DeliveryVerdict }
   /** A session's record, built when the session ended (record/builder.ts is the only emitter). */
   | (SessionFields & { readonly type: 'record'; readonly record: SessionRecord })
   /**

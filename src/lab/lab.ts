@@ -21,6 +21,8 @@ import { applyOverrides, chainName, resolveProfile, type ProfileOverrides } from
 import { MitmProxy } from '../proxy/proxy.js';
 import { parseStripMode, planProxy, type ProxySpec } from '../proxy/proxy-spec.js';
 import { RecordBuilder } from '../record/builder.js';
+import { DeliveryTracker } from '../record/delivery-tracker.js';
+import type { DeliveryVerdict } from '../model/delivery.js';
 import { personality as findPersonality } from '../smtp/personality.js';
 import { SmtpReceiver } from '../smtp/receiver.js';
 import { deliver, type SendSpec } from '../smtp/sender.js';
@@ -33,6 +35,9 @@ import { Recorder } from './recorder.js';
 import { RunDir } from './run-dir.js';
 import { PROJECT_CERTS_DIR } from '../certs/lab-ca-path.js';
 import { checkWritableFile, checkWritableFolder } from './writable-path.js';
+
+/** Delivery verdicts kept in memory (deliveries.jsonl has every one). */
+const DELIVERIES_KEPT = 500;
 
 /** The project's certs/ folder: generated material is cached there (git-ignored). */
 export const DEFAULT_CERTS_DIR = PROJECT_CERTS_DIR;
@@ -56,6 +61,12 @@ export interface LabOptions {
   readonly keylog?: string;
   /** How much a late subscriber is replayed (and how many records `records` keeps). */
   readonly backlog?: BacklogLimits;
+  /**
+   * The delivery window: a sending MTA's connections to a receiver this far apart are one delivery
+   * (record/delivery-tracker.ts). Long by default (900 s) because Postfix at `may` retries without TLS
+   * only after minimal_backoff_time (300 s) at a queue run. @default 900000
+   */
+  readonly deliveryWindowMs?: number;
 }
 
 export interface ReceiverSpec {
@@ -139,6 +150,8 @@ export class Lab {
   readonly #builder: RecordBuilder;
   readonly #recorder: Recorder;
   readonly #backlog: EventBacklog;
+  readonly #tracker: DeliveryTracker;
+  readonly #deliveries: DeliveryVerdict[] = [];
   readonly #peers = new Map<string, LabPeer>();
   readonly #chains = new Map<string, Promise<ChainMaterial>>();
   /** What the receivers accepted, served by the IMAP and POP3 peers. */
@@ -160,6 +173,47 @@ export class Lab {
     this.#backlog = new EventBacklog(this.bus, options.backlog);
     this.mailbox = new Mailbox(this.bus);
     if (options.keylog) this.keylog = new KeyLog(options.keylog);
+    if (options.deliveryWindowMs !== undefined && !(Number.isFinite(options.deliveryWindowMs) && options.deliveryWindowMs > 0)) {
+      throw new UsageError(`--delivery-window: got ${options.deliveryWindowMs / 1000} s, want a positive number of seconds`);
+    }
+    this.#tracker = new DeliveryTracker({
+      ...(options.deliveryWindowMs !== undefined ? { windowMs: options.deliveryWindowMs } : {}),
+      onVerdict: (delivery) => {
+        this.#deliveries.push(delivery);
+        if (this.#deliveries.length > DELIVERIES_KEPT) this.#deliveries.shift();
+        this.bus.emit({ type: 'delivery', at: Date.now(), peer: delivery.peer, delivery });
+      },
+    });
+    this.bus.on('record', ({ record }) => this.#tracker.add(record));
+  }
+
+  /** The delivery window in ms (LabOptions.deliveryWindowMs). */
+  get deliveryWindowMs(): number {
+    return this.#tracker.windowMs;
+  }
+
+  /** The most recent delivery verdicts on sending MTAs, oldest first (deliveries.jsonl has them all). */
+  get deliveries(): readonly DeliveryVerdict[] {
+    return this.#deliveries;
+  }
+
+  /** Waits for the first delivery verdict matching `match` (one of `peer`'s when a string is given). */
+  waitForDelivery(match: string | ((d: DeliveryVerdict) => boolean), timeoutMs = 10000): Promise<DeliveryVerdict> {
+    const fn = typeof match === 'string' ? (d: DeliveryVerdict) => d.peer === match : match;
+    const hit = this.#deliveries.find(fn);
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for a delivery verdict${typeof match === 'string' ? ` of peer ${match}` : ''} (${this.#deliveries.length} so far, ${this.#tracker.pending} open, window ${this.#tracker.windowMs} ms)`));
+      }, timeoutMs);
+      const unsubscribe = this.bus.on('delivery', ({ delivery }) => {
+        if (!fn(delivery)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(delivery);
+      });
+    });
   }
 
   /** The most recent session records, oldest first (bounded by `backlog.records`; sessions.jsonl has them all). */
@@ -353,7 +407,7 @@ export class Lab {
    */
   probe(spec: ProbeSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    return this.#track(probe(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
+    return this.#track(probe(spec, this.#builder, { certsDir: this.certsDir, ...(this.keylog ? { keylog: this.keylog } : {}) }));
   }
 
   /**
@@ -373,7 +427,7 @@ export class Lab {
    */
   send(spec: SendSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    return this.#track(deliver(spec, this.#builder, this.keylog ? { keylog: this.keylog } : {}));
+    return this.#track(deliver(spec, this.#builder, { certsDir: this.certsDir, ...(this.keylog ? { keylog: this.keylog } : {}) }));
   }
 
   /** Every listening endpoint: peer, profile, protocol, mode, port. */
@@ -390,6 +444,8 @@ export class Lab {
     await Promise.all(this.proxies.map((p) => p.stop()));
     await Promise.all([...this.#peers.values()].filter((p) => !(p instanceof MitmProxy)).map((p) => p.stop()));
     for (const p of this.#peers.values()) p.dispose();
+    // Deliveries still inside their window get their verdict now, marked cut short.
+    this.#tracker.flush();
     this.mailbox.close();
     this.#builder.close();
     this.#recorder.close();

@@ -24,6 +24,7 @@ export class Recorder {
   #scansFd?: number;
   readonly #messagesFile: string;
   #messagesFd?: number;
+  #deliveriesFd?: number;
 
   constructor(bus: EventBus, file: string) {
     // 0600: transcripts hold what clients sent (masked, but still the lab's evidence about them).
@@ -37,6 +38,7 @@ export class Recorder {
         const line = { at: new Date(e.at).toISOString(), session: e.session, peer: e.peer, id: e.id, from: e.from, to: e.to, size: e.size, file: e.file };
         return this.#message(bus, e.peer, e.session, `${JSON.stringify(line)}\n`);
       }
+      if (e.type === 'delivery') return this.#delivery(bus, e.peer, `${JSON.stringify(e.delivery)}\n`);
       if (e.type !== 'record') return;
       const record = e.record;
       try {
@@ -75,10 +77,22 @@ export class Recorder {
     }
   }
 
+  /** A delivery verdict is a line of deliveries.jsonl next to sessions.jsonl, opened at the first one. */
+  #delivery(bus: EventBus, peer: string, line: string): void {
+    try {
+      this.#deliveriesFd ??= openSync(join(dirname(this.#scansFile), 'deliveries.jsonl'), 'a', 0o600);
+      writeSync(this.#deliveriesFd, line);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      bus.emit({ type: 'lab-warning', at: Date.now(), peer, code: e.code ?? 'EWRITE', message: `cannot write the delivery verdict to deliveries.jsonl: ${e.message}` });
+    }
+  }
+
   close(): void {
     this.#unsubscribe();
     closeSync(this.#fd);
     if (this.#scansFd !== undefined) closeSync(this.#scansFd);
     if (this.#messagesFd !== undefined) closeSync(this.#messagesFd);
+    if (this.#deliveriesFd !== undefined) closeSync(this.#deliveriesFd);
   }
 }

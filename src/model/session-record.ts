@@ -187,6 +187,12 @@ export interface SessionRecord {
    * plaintext SASL mechanism offered). False under the server policy `required`.
    */
   readonly loginBeforeTls?: boolean;
+  /**
+   * Client role with a certificate personality (`--profile md5-chain`, `tls10-only+expired`): the
+   * chain mxlab offers as its client certificate, leaf first. It goes on the wire only when the server
+   * asks for one (CertificateRequest: Postfix `smtpd_tls_ask_ccert`, Exchange with mutual TLS).
+   */
+  readonly clientCertificate?: { readonly personality: string; readonly chain: readonly CertificateSummary[] };
   /** The server certificate's verdict (client role, when TLS was established). */
   readonly verification?: CertificateVerdict;
   /** Id shared by every connection of one delivery. */

@@ -53,7 +53,7 @@ export function parseProbeProtocol(value: string): ProbeProtocol {
  * through the sending MTA's engine in probe mode; IMAP and POP3 through the line-protocol client.
  * Events go to `sink.bus`; the record comes from `sink` (a Lab's record builder).
  */
-export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylog?: KeyLog } = {}): Promise<SessionRecord> {
+export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylog?: KeyLog; certsDir?: string } = {}): Promise<SessionRecord> {
   const protocol = parseProbeProtocol(spec.protocol);
   const common = {
     ...(spec.to !== undefined ? { to: spec.to } : {}),
@@ -68,7 +68,9 @@ export async function probe(spec: ProbeSpec, sink: SessionSink, options: { keylo
     ...(spec.timeouts ? { timeouts: spec.timeouts } : {}),
     name: spec.name ?? `probe-${protocol}`,
   };
-  if (protocol === 'smtp') return deliver({ ...common, probe: true }, sink, options);
+  // Its own EHLO name: a receiver's verdict on a sending MTA groups connections by address and EHLO
+  // name, and a probe (TLS, then QUIT) is no connection of a delivery by mxlab's sender.
+  if (protocol === 'smtp') return deliver({ ...common, helo: 'probe.mxlab.test', probe: true }, sink, options);
   const plan = planDelivery(common);
   const id = `${plan.peer}-${++probeCounter}`;
   const record = sink.recordOf(id);

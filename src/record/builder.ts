@@ -34,6 +34,7 @@ interface Draft {
   capsAfter?: readonly string[];
   loginBeforeTls?: boolean;
   verdict?: LabEventOf<'tls-verdict'>['verdict'];
+  clientCertificate?: LabEventOf<'client-certificate'>;
   outcome?: LabEventOf<'client-outcome'>;
   /* Proxy role: */
   interception?: LabEventOf<'interception'>['interception'];
@@ -206,6 +207,9 @@ export class RecordBuilder implements SessionSink {
       case 'client-outcome':
         d.outcome = e;
         break;
+      case 'client-certificate':
+        d.clientCertificate = e;
+        break;
       case 'interception':
         d.interception = e.interception;
         break;
@@ -296,6 +300,7 @@ function build(d: Draft, endAt: number): SessionRecord {
   }
   if (d.ehloBefore || d.ehloAfter) r.ehlo = { ...(d.ehloBefore ? { beforeTls: d.ehloBefore } : {}), ...(d.ehloAfter ? { afterTls: d.ehloAfter } : {}) };
   if (d.ehloBefore) r.authBeforeTls = d.ehloBefore.some((c) => /^AUTH\b/i.test(c));
+  if (d.clientCertificate) r.clientCertificate = { personality: d.clientCertificate.personality, chain: d.clientCertificate.chain };
   if (d.verdict) r.verification = d.verdict;
   if (d.capsBefore || d.capsAfter) r.capabilities = { ...(d.capsBefore ? { beforeTls: d.capsBefore } : {}), ...(d.capsAfter ? { afterTls: d.capsAfter } : {}) };
   if (d.loginBeforeTls !== undefined) r.loginBeforeTls = d.loginBeforeTls;

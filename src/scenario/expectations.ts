@@ -1,5 +1,6 @@
 import { TLS_VERSIONS, type TlsVersion } from '../profiles/profile.js';
 import type { SessionRecord } from '../model/session-record.js';
+import type { DeliveryVerdict } from '../model/delivery.js';
 import { describeScanChecks } from './scan-expectations.js';
 import { CHECK_FIELDS, type CapabilityCheck, type Checks, type Expectation, type StringOrList } from './scenario.js';
 
@@ -27,8 +28,8 @@ function capabilityMismatches(field: string, have: readonly string[] | undefined
   return out;
 }
 
-/** The checks that fail on `r` (empty: all hold). Only fields the checks give are looked at. */
-export function mismatches(c: Checks, r: SessionRecord): Mismatch[] {
+/** The checks that fail on `r` (empty: all hold). Only fields the checks give are looked at; `delivery` is the verdict `r` belongs to. */
+export function mismatches(c: Checks, r: SessionRecord, delivery?: DeliveryVerdict): Mismatch[] {
   const out: Mismatch[] = [];
   const eq = (field: string, got: unknown, want: unknown): void => {
     if (got !== want) out.push({ field, got: got === undefined ? 'unset' : String(got), want: String(want) });
@@ -75,6 +76,10 @@ export function mismatches(c: Checks, r: SessionRecord): Mismatch[] {
       case 'messages': eq(field, r.messages.length, c.messages); break;
       case 'tlsMode': eq(field, r.tlsMode, c.tlsMode); break;
       case 'imitated': eq(field, r.imitated !== undefined, c.imitated); break;
+      case 'delivery':
+        if (!delivery) out.push({ field, got: 'no delivery verdict (not an SMTP receiver session, or its window was not over)', want: oneOf(c.delivery!) });
+        else if (!list(c.delivery!).includes(delivery.verdict)) out.push({ field, got: `${delivery.verdict}: ${delivery.summary} [${delivery.sessions.join(', ')}]`, want: oneOf(c.delivery!) });
+        break;
       case 'reason':
         if (!lower(r.reason).includes(lower(c.reason))) out.push({ field, got: r.reason ?? 'none', want: `contains "${c.reason}"` });
         break;
@@ -128,8 +133,8 @@ function errorText(r: SessionRecord): string {
  * Judges one expectation on its record. shouldFail follows BoringSSL's runner: the session must fail,
  * a success is an unexpected pass; anyOf follows tlsfuzzer: at least one alternative must hold.
  */
-export function judge(e: Expectation, r: SessionRecord): Mismatch[] {
-  const out = mismatches(e, r);
+export function judge(e: Expectation, r: SessionRecord, delivery?: DeliveryVerdict): Mismatch[] {
+  const out = mismatches(e, r, delivery);
   if (e.shouldFail) {
     if (!FAILED.has(r.result)) out.unshift({ field: 'shouldFail', got: `unexpected pass: result ${r.result}`, want: 'a failed session (refused, handshake-failed, error)' });
     else if (e.expectedError !== undefined && !list(e.expectedError).some((x) => lower(errorText(r)).includes(lower(x)))) {
@@ -137,7 +142,7 @@ export function judge(e: Expectation, r: SessionRecord): Mismatch[] {
     }
   }
   if (e.anyOf) {
-    const tries = e.anyOf.map((alt) => mismatches(alt, r));
+    const tries = e.anyOf.map((alt) => mismatches(alt, r, delivery));
     if (!tries.some((m) => m.length === 0)) {
       out.push({
         field: 'anyOf',

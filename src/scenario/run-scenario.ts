@@ -184,6 +184,16 @@ async function awaitSut(lab: Lab, loaded: LoadedScenario, peer: string, count: n
   }
 }
 
+/**
+ * Expectations with a `delivery` check need the verdict of the delivery their record belongs to; a
+ * verdict without mail (deferred, rejected-certificate) comes only when the window is over.
+ */
+async function awaitDeliveries(lab: Lab, expect: readonly Expectation[], deadline: number): Promise<void> {
+  const wanted = expect.filter((e) => e.delivery !== undefined || e.anyOf?.some((a) => a.delivery !== undefined));
+  const records = wanted.map((e) => select(lab.records, e)).filter((r): r is SessionRecord => r !== undefined);
+  await Promise.allSettled(records.map((r) => lab.waitForDelivery((d) => d.sessions.includes(r.id), Math.max(1, deadline - Date.now()))));
+}
+
 const SANITY_PREFIX = 'sanity-';
 
 interface SanityProbe {
@@ -240,7 +250,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   const s = loaded.scenario;
   const deadline = started + (s.timeoutMs ?? 15000);
   const dir = mkdtempSync(join(tmpdir(), 'mxlab-scenario-'));
-  const lab = new Lab({ runDir: dir, ...(options.certsDir ? { certsDir: options.certsDir } : {}) });
+  const lab = new Lab({ runDir: dir, ...(options.certsDir ? { certsDir: options.certsDir } : {}), ...(s.deliveryWindowMs ? { deliveryWindowMs: s.deliveryWindowMs } : {}) });
   const warn = options.onWarning;
   if (warn) lab.on('lab-warning', (e) => warn(`${loaded.file}: ${e.peer ? `${e.peer}: ` : ''}${e.code}: ${e.message}`));
   const sut = options.sut ?? s.sut;
@@ -267,6 +277,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
     }
     if (s.await) await awaitSut(lab, loaded, s.await.peer, s.await.count ?? 1, Math.min(s.await.timeoutMs ?? 10000, deadline - Date.now()), options);
     await settle(lab, Math.min(3000, Math.max(1, deadline - Date.now())));
+    await awaitDeliveries(lab, s.expect, deadline);
     if (s.sanity) {
       await sanityRound(lab, loaded, sut, 'after', sanity, deadline);
       await settle(lab, Math.min(3000, Math.max(1, deadline - Date.now())));
@@ -298,7 +309,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
       const error = actionErrors.get(e.peer) ?? failure ?? `no session record of peer ${e.peer}${e.role ? ` (role ${e.role})` : ''}${e.attempt ? ` (attempt ${e.attempt})` : ''}${e.nth ? ` (#${e.nth})` : ''}`;
       return { ...base, ok: false, mismatches: [{ field: 'record', got: 'none', want: `a record of ${e.peer}` }], error };
     }
-    const m = judge(e, record);
+    const m = judge(e, record, lab.deliveries.find((d) => d.sessions.includes(record.id)));
     return { ...base, ok: m.length === 0, mismatches: m, ...(m.length ? { record: keyFields(record) } : {}), ...(failure && m.length ? { error: failure } : {}) };
   });
   if (s.sanity) tests.push(...sanityTests(loaded, sanity, failure));

@@ -2,6 +2,7 @@ import type { ProfileOverrides } from '../profiles/resolve.js';
 import type { Quirks } from '../profiles/quirks.js';
 import type { TlsVersion } from '../profiles/profile.js';
 import type { StripMode } from '../model/session-record.js';
+import type { DeliveryVerdictKind } from '../model/delivery.js';
 
 /**
  * A scenario file as data (scenarios/schema.json is the same shape for editors). Tests are data, as in
@@ -22,6 +23,12 @@ export interface Scenario {
   readonly peers: readonly PeerSpec[];
   readonly actions?: readonly Action[];
   readonly await?: AwaitSpec;
+  /**
+   * The lab's delivery window for `delivery` checks: a sender's connections this far apart are one
+   * delivery; longer than the sender's retry (Postfix at may: minimal_backoff_time). A verdict without
+   * mail (deferred, rejected-certificate) comes when it is over. @default 900000
+   */
+  readonly deliveryWindowMs?: number;
   readonly expect: readonly Expectation[];
 }
 
@@ -126,6 +133,8 @@ export interface Checks {
   readonly messages?: number;
   readonly tlsMode?: 'explicit' | 'implicit';
   readonly imitated?: boolean;
+  /** The verdict on the sending MTA's delivery this (receiver) session belongs to. */
+  readonly delivery?: DeliveryVerdictKind | readonly DeliveryVerdictKind[];
   readonly reason?: string;
   readonly capabilities?: { readonly beforeTls?: CapabilityCheck; readonly afterTls?: CapabilityCheck };
   readonly interception?: {
@@ -169,7 +178,7 @@ export interface Expectation extends Checks {
 /** The check fields, in the order reports list them. */
 export const CHECK_FIELDS = [
   'result', 'version', 'cipher', 'kx', 'chainValid', 'nameValid', 'verified', 'chainReason', 'reply', 'replyClass',
-  'downgraded', 'startTlsOffered', 'startTlsAttempted', 'loginBeforeTls', 'messages', 'tlsMode', 'imitated', 'reason',
+  'downgraded', 'startTlsOffered', 'startTlsAttempted', 'loginBeforeTls', 'messages', 'tlsMode', 'imitated', 'delivery', 'reason',
   'capabilities', 'interception', 'clientHello',
 ] as const satisfies readonly (keyof Checks)[];
 

@@ -4,6 +4,7 @@
  * does not declare, `_upgradeConnection`, is reached here only, checked at run time, and named by
  * test/smtp/internals-canary.test.ts if it goes away.
  */
+import type net from 'node:net';
 import tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 
@@ -13,12 +14,14 @@ export { SMTPConnection };
 export const NODEMAILER_INTERNALS: Readonly<Record<string, string>> = {
   'SMTPConnection._socket': 'the TLS socket after SMTPS or STARTTLS: version, cipher, chain, key exchange',
   'SMTPConnection.upgrading': 'telling a failed STARTTLS handshake from other errors',
-  'SMTPConnection._upgradeConnection': 'attaching the key log to the TLS socket nodemailer creates, before any secret exists',
+  'SMTPConnection._upgradeConnection': 'attaching the key log to the TLS socket nodemailer creates, before any secret exists; replacing the handshake for a legacy sender',
+  'SMTPConnection._onSocketData': 'taking the plain socket back from the SMTP parser when a legacy sender writes its own hello',
 };
 
 /** nodemailer creates its TLS socket here (SMTPS and STARTTLS alike); not in its type declarations. */
 interface UpgradeInternals {
   _upgradeConnection?: (callback: (err?: Error | null, secured?: boolean) => void) => unknown;
+  _onSocketData?: (chunk: Buffer) => void;
 }
 
 /** The internals a connection lacks, by name (empty when all are there). */
@@ -26,6 +29,7 @@ export function missingNodemailerInternals(conn: SMTPConnection): string[] {
   const missing: string[] = [];
   if (!('_socket' in conn)) missing.push('SMTPConnection._socket');
   if (typeof (conn as SMTPConnection & UpgradeInternals)._upgradeConnection !== 'function') missing.push('SMTPConnection._upgradeConnection');
+  if (typeof (conn as SMTPConnection & UpgradeInternals)._onSocketData !== 'function') missing.push('SMTPConnection._onSocketData');
   return missing;
 }
 
@@ -53,5 +57,24 @@ export function onTlsSocket(conn: SMTPConnection, fn: (socket: tls.TLSSocket) =>
     const socket = tlsSocketOf(conn);
     if (socket) fn(socket);
     return result;
+  };
+}
+
+/**
+ * Replaces nodemailer's TLS handshake (after STARTTLS, or at connect on an implicit-TLS port) with
+ * `handshake`, which gets the plain socket with nodemailer's SMTP parser detached and resolves with
+ * the error nodemailer is to report (a hand-played legacy handshake never yields a usable TLS socket).
+ * Throws, naming it, when nodemailer no longer has what this needs.
+ */
+export function replaceTlsHandshake(conn: SMTPConnection, handshake: (plain: net.Socket) => Promise<Error>): void {
+  const internals: UpgradeInternals = conn as SMTPConnection & UpgradeInternals;
+  if (typeof internals._upgradeConnection !== 'function' || typeof internals._onSocketData !== 'function') {
+    throw Object.assign(new Error("nodemailer's internals changed (mxlab needs: SMTPConnection._upgradeConnection, SMTPConnection._onSocketData)"), { code: 'ENODEMAILERINTERNALS' });
+  }
+  internals._upgradeConnection = (callback) => {
+    const plain = conn._socket as net.Socket;
+    plain.removeListener('data', internals._onSocketData!);
+    plain.setTimeout(0);
+    void handshake(plain).then((err) => callback(err));
   };
 }

@@ -1,13 +1,18 @@
+import { PROJECT_CERTS_DIR } from '../certs/lab-ca-path.js';
 import net from 'node:net';
 import { EventBus } from '../events/event-bus.js';
 import type { SessionEventBody } from '../events/events.js';
 import { SessionEmitter } from '../events/session-emitter.js';
 import type { SessionSink } from '../events/session-sink.js';
 import { RecordBuilder } from '../record/builder.js';
-import type { CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
+import { getChain } from '../certs/factory.js';
+import { chainName } from '../profiles/resolve.js';
+import { describeChain } from '../tls/describe-session.js';
+import type { CertificateSummary, CertificateVerdict, DeliveryAttempt, SessionRecord, SessionResult } from '../model/session-record.js';
 import { alertFromError } from '../tls/alert-from-error.js';
 import type { KeyLog } from '../tls/keylog.js';
-import { isUpgrading, onTlsSocket, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
+import { isUpgrading, onTlsSocket, replaceTlsHandshake, SMTPConnection, tlsSocketOf } from './nodemailer-adapter.js';
+import { isImitatedSender, legacyClientHello, legacyHandshake, type LegacyAnswer } from '../client/legacy-hello.js';
 import { requiresTls } from '../model/client-policy.js';
 import { describeClientTls } from '../client/client-tls.js';
 import { planDelivery, type SendPlan, type SendSpec } from '../client/send-spec.js';
@@ -40,6 +45,30 @@ interface SmtpError extends Error {
 export interface DeliverOptions {
   /** Where the TLS secrets of every connection go (SSLKEYLOGFILE format). */
   readonly keylog?: KeyLog;
+  /** Certificate cache for a certificate personality's client certificate. @default the project's certs/ */
+  readonly certsDir?: string;
+}
+
+
+/** The client certificate a certificate personality presents, and what the record says of it. */
+interface ClientCertificate {
+  readonly personality: string;
+  readonly chain: readonly CertificateSummary[];
+}
+
+/**
+ * A certificate personality as a sender (`md5-chain`, `tls10-only+expired`) presents its chain as the
+ * client certificate, as a misconfigured sending MTA presents its own (Postfix smtp_tls_cert_file,
+ * an Exchange send connector's certificate). A TLS personality alone presents none.
+ */
+async function withClientCertificate(plan: SendPlan, certsDir: string): Promise<{ plan: SendPlan; certificate?: ClientCertificate }> {
+  const personality = chainName(plan.profile);
+  if (personality === 'default' || !plan.profile.chain) return { plan };
+  const material = await getChain(plan.profile.chain, { dir: certsDir, name: personality });
+  return {
+    plan: { ...plan, tls: { ...plan.tls, key: material.key, cert: material.cert } },
+    certificate: { personality, chain: describeChain(material.cert) },
+  };
 }
 
 /** A plan whose message is written out, ready for DATA. */
@@ -60,12 +89,17 @@ let deliveryCounter = 0;
  * comes from `sink` (a Lab's record builder); bad input rejects with a UsageError before anything is sent.
  */
 export async function deliver(spec: SendSpec, sink: SessionSink, options: DeliverOptions = {}): Promise<SessionRecord> {
-  const planned = planDelivery(spec);
+  const withCert = await withClientCertificate(planDelivery(spec), options.certsDir ?? PROJECT_CERTS_DIR);
+  const planned = withCert.plan;
+  const certificate = withCert.certificate;
   const plan: ComposedPlan = { ...planned, message: Buffer.isBuffer(planned.message) ? planned.message : planned.probe ? Buffer.alloc(0) : await composeMessage(planned.message) };
   const delivery = `${plan.peer}-${++deliveryCounter}`;
-  const first = await new Attempt(plan, sink, delivery, 1, true, [], options.keylog).run();
+  const extras = { ...(options.keylog ? { keylog: options.keylog } : {}), ...(certificate ? { certificate } : {}) };
+  const first = await new Attempt(plan, sink, delivery, 1, true, [], extras).run();
   if (!first.fallback) return first.record;
-  const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], options.keylog).run();
+  // Postfix defers the message and retries without TLS only once it is older than minimal_backoff_time.
+  if (plan.fallback === 'deferred') await new Promise((r) => setTimeout(r, plan.retryAfterMs));
+  const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], extras).run();
   return second.record;
 }
 
@@ -91,6 +125,7 @@ class Attempt {
   readonly #tlsAllowed: boolean;
   readonly #previous: readonly DeliveryAttempt[];
   readonly #keylog?: KeyLog;
+  readonly #certificate?: ClientCertificate;
   readonly #startedAt = Date.now();
   #started = false;
   #finished = false;
@@ -116,8 +151,10 @@ class Attempt {
   #failure?: SmtpError;
   /** Probe mode: the session was set up and left without a message. */
   #probed = false;
+  /** A legacy sender's hand-played handshake and the server's answer to it. */
+  #legacy?: LegacyAnswer;
 
-  constructor(plan: ComposedPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], keylog?: KeyLog) {
+  constructor(plan: ComposedPlan, sink: SessionSink, delivery: string, attempt: number, tlsAllowed: boolean, previous: readonly DeliveryAttempt[], extras: { keylog?: KeyLog; certificate?: ClientCertificate }) {
     this.#plan = plan;
     this.#sink = sink;
     this.#delivery = delivery;
@@ -126,7 +163,8 @@ class Attempt {
     this.#number = attempt;
     this.#tlsAllowed = tlsAllowed;
     this.#previous = previous;
-    if (keylog) this.#keylog = keylog;
+    if (extras.keylog) this.#keylog = extras.keylog;
+    if (extras.certificate) this.#certificate = extras.certificate;
   }
 
   run(): Promise<AttemptResult> {
@@ -153,6 +191,7 @@ class Attempt {
       remote: { address: socket?.remoteAddress ?? p.host, port: socket?.remotePort ?? p.port },
       at: this.#startedAt,
     });
+    if (this.#certificate && this.#tlsAllowed && p.policy.policy !== 'none') this.#emit({ type: 'client-certificate', ...this.#certificate, at: this.#startedAt });
   }
 
   /** TCP ourselves: a refused or unreachable target is told apart from an SMTP failure, and the record has both addresses. */
@@ -208,7 +247,8 @@ class Attempt {
       transactionLog: true,
     });
     this.#conn = conn;
-    this.#logKeys(conn);
+    if (isImitatedSender(p.profile)) replaceTlsHandshake(conn, (plain) => this.#legacyHandshake(plain));
+    else this.#logKeys(conn);
     if (p.implicit) this.#handshaking = true;
     conn.on('error', (err: SmtpError) => this.#onError(err));
     conn.once('end', () => this.#finish());
@@ -222,6 +262,23 @@ class Attempt {
   #logKeys(conn: SMTPConnection): void {
     const keylog = this.#keylog;
     if (keylog) onTlsSocket(conn, (socket) => keylog.attach(socket));
+  }
+
+  /**
+   * The legacy sender's handshake (rc4-only, 3des-only, sslv3-only): its own hello, the server's
+   * answer judged; nodemailer gets an error either way (there is no TLS socket to go on with).
+   */
+  async #legacyHandshake(plain: net.Socket): Promise<Error> {
+    const hello = legacyClientHello(this.#plan.profile, this.#plan.servername);
+    this.#emit({ type: 'client-hello', hello: hello.summary });
+    const answer = await legacyHandshake(plain, hello, this.#plan.timeouts.greetingMs);
+    this.#legacy = answer;
+    if (answer.kind === 'server-hello') {
+      this.#emit({ type: 'tls-imitated', version: answer.version, suite: answer.suite, note: answer.note });
+      return new Error(answer.note);
+    }
+    this.#handshakeError ??= Object.assign(new Error(answer.message), { code: answer.errorCode, reason: answer.message });
+    return this.#handshakeError;
   }
 
   #clientLine(line: string): void {
@@ -440,6 +497,12 @@ class Attempt {
     } else if (this.#serverRefusal) {
       result = 'refused';
       reason = this.#serverRefusal;
+    } else if (this.#legacy?.kind === 'server-hello') {
+      // The real sender would have gone on in TLS here; mxlab cannot, so nothing is sent and nothing
+      // is retried: a plaintext retry would be something the real sender never did.
+      const l = this.#legacy;
+      result = 'handshake-failed';
+      reason = `${l.note}; a real ${p.profile.name} sender would have delivered over ${l.version} with ${l.suite.openssl ?? l.suite.iana} (policy ${p.policy.label}); no mail was sent`;
     } else if (this.#handshakeError) {
       const err = this.#handshakeError;
       const timedOut = err.timeoutType === 'UPGRADE_TIMEOUT';
@@ -459,7 +522,9 @@ class Attempt {
         reason = `TLS handshake failed (${detail}); a probe does not retry (policy ${p.policy.label} would, without TLS)`;
       } else if (p.policy.policy === 'may' && !p.implicit) {
         result = 'handshake-failed';
-        reason = `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
+        reason = p.fallback === 'deferred'
+          ? `TLS handshake failed (${detail}); deferred: policy ${p.policy.label} retries without TLS on a new connection after ${p.retryAfterMs / 1000} s (as Postfix, after minimal_backoff_time)`
+          : `TLS handshake failed (${detail}); policy ${p.policy.label} retries without TLS on a new connection`;
         fallback = true;
       } else if (requiresTls(p.policy.policy)) {
         result = 'refused';

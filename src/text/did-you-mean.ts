@@ -13,8 +13,12 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo. */
-export function didYouMean(got: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidates the user probably meant: the closest one if it is a plausible typo; else the names
+ * that start with what was typed, punctuation and case aside (`tls10` for tls10-only, `md5` for
+ * md5-chain and md5-intermediate), when there are at most four of them.
+ */
+export function didYouMeanAll(got: string, candidates: readonly string[]): string[] {
   const lower = got.toLowerCase();
   let best: string | undefined;
   let bestScore = Infinity;
@@ -25,19 +29,29 @@ export function didYouMean(got: string, candidates: readonly string[]): string |
       best = c;
     }
   }
-  if (best === undefined) return undefined;
-  if (bestScore <= Math.max(2, Math.floor(best.length / 3))) return best;
-  // A shortened name (`tls10` for tls10-only, `exchange2019` for exchange-2019-ecdhe): the one
-  // candidate that starts with what was typed, punctuation and case aside.
+  if (best === undefined) return [];
+  if (bestScore <= Math.max(2, Math.floor(best.length / 3))) return [best];
   const bare = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const typed = bare(got);
-  if (typed.length < 3) return undefined;
+  if (typed.length < 3) return [];
   const prefixed = candidates.filter((c) => bare(c).startsWith(typed));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  return prefixed.length <= 4 ? prefixed : [];
+}
+
+/** The closest candidate, if it is close enough to be a plausible typo (or the one name it shortens). */
+export function didYouMean(got: string, candidates: readonly string[]): string | undefined {
+  const all = didYouMeanAll(got, candidates);
+  return all.length === 1 ? all[0] : undefined;
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+function orList(names: readonly string[]): string {
+  const q = names.map((n) => `"${n}"`);
+  return q.length > 1 ? `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}` : q[0] ?? '';
 }
 
 /** `got "x", want one of a, b, c (did you mean "b"?)` — the house style for a bad choice. */
 export function badChoice(what: string, got: string, choices: readonly string[]): string {
-  const hint = didYouMean(got, choices);
-  return `${what}: got "${got}", want one of ${choices.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  const hints = didYouMeanAll(got, choices);
+  return `${what}: got "${got}", want one of ${choices.join(', ')}${hints.length ? ` (did you mean ${orList(hints)}?)` : ''}`;
 }

@@ -22,7 +22,7 @@ export function tabLines(tab: DetailTab, row: SessionRow, record: SessionRecord 
   }
   switch (tab) {
     case 'Outcome':
-      return outcome(record);
+      return outcome(record, row);
     case 'Transcript':
       return record.transcript.map((l) => `${`+${l.t}ms`.padStart(9)} ${l.dir === '*' ? '*' : `${l.dir}:`} ${l.line}`);
     case 'ClientHello':
@@ -38,9 +38,10 @@ export function tabLines(tab: DetailTab, row: SessionRow, record: SessionRecord 
 
 const kv = (k: string, v: string | number | boolean | undefined): string[] => (v === undefined || v === '' ? [] : [`${k.padEnd(18)}${String(v)}`]);
 
-function outcome(r: SessionRecord): string[] {
+function outcome(r: SessionRecord, row: SessionRow): string[] {
   return [
     ...kv('result', r.result),
+    ...kv('delivery', row.delivery),
     ...kv('reason', r.reason),
     ...kv('reply', r.reply),
     ...(r.error ? kv('error', `${r.error.code ? `${r.error.code}: ` : ''}${r.error.message} (stage ${r.error.stage}${r.error.alert ? `, alert ${r.error.alert.name} ${r.error.alert.sent ? 'sent' : 'received'}` : ''})`) : []),
@@ -58,6 +59,7 @@ function outcome(r: SessionRecord): string[] {
     ...kv('key exchange', r.keyExchange ? `${r.keyExchange.type}${r.keyExchange.group ? ` ${r.keyExchange.group}` : ''}${r.keyExchange.bits ? ` ${r.keyExchange.bits} bits` : ''} (${r.keyExchange.source})` : undefined),
     ...kv('SNI', r.sni),
     ...kv('certificate', r.verification?.summary),
+    ...kv('client cert', r.clientCertificate ? `${r.clientCertificate.personality}: ${r.clientCertificate.chain.map((c) => `${c.subject} [${c.signatureAlgorithm}, ${c.key}]`).join(' ← ')}` : undefined),
     ...kv('interception', r.interception?.summary),
     ...kv('imitated', r.imitated?.note),
     ...kv('messages', r.messages.length ? r.messages.map((m) => `${m.id} ${m.from} → ${m.to.join(',')} ${m.size} bytes`).join('; ') : undefined),

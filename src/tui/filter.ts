@@ -9,12 +9,13 @@ import type { SessionRow } from './session-row.js';
  *   unary  := '!' unary | '(' or ')' | term
  *   term   := FIELD ':' VALUE | WORD      (VALUE and WORD may be "quoted")
  *
- * Fields: result, version, protocol, peer, profile, client. result/version/protocol match the whole
+ * Fields: result, version, protocol, peer, profile, client, delivery (the verdict on the sending MTA a
+ * session belongs to, `none` before one is given). result/version/protocol/delivery match the whole
  * value (so `version:TLSv1` is not TLSv1.2); the others and free text match a part, case-insensitively.
  * Errors carry the 0-based position so the filter line can point at it while the user types.
  */
 
-export const FILTER_FIELDS = ['result', 'version', 'protocol', 'peer', 'profile', 'client'] as const;
+export const FILTER_FIELDS = ['result', 'version', 'protocol', 'peer', 'profile', 'client', 'delivery'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
 export type FilterNode =
@@ -112,7 +113,7 @@ export function parseFilter(text: string): FilterNode | undefined {
   return node;
 }
 
-const EXACT: ReadonlySet<FilterField> = new Set(['result', 'version', 'protocol']);
+const EXACT: ReadonlySet<FilterField> = new Set(['result', 'version', 'protocol', 'delivery']);
 
 function fieldValue(row: SessionRow, field: FilterField): string {
   switch (field) {
@@ -128,6 +129,8 @@ function fieldValue(row: SessionRow, field: FilterField): string {
       return row.profile;
     case 'client':
       return row.client ?? '';
+    case 'delivery':
+      return row.delivery?.slice(0, row.delivery.indexOf(':')) ?? 'none';
   }
 }
 

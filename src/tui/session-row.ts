@@ -1,5 +1,6 @@
 import type { LabEvent } from '../events/events.js';
 import type { Protocol, SessionRecord, SessionResult } from '../model/session-record.js';
+import type { DeliveryVerdict } from '../model/delivery.js';
 
 /**
  * One line of the Sessions view. Kept small and flat on purpose: the console holds one per session
@@ -29,6 +30,11 @@ export interface SessionRow {
   kx?: string;
   /** Undefined while the session is open. */
   result?: SessionResult;
+  /**
+   * The verdict on the sending MTA's delivery this session belongs to (server role), once given:
+   * `downgraded: delivered in plaintext … [rx-1, rx-2]`. One string shared by the delivery's rows.
+   */
+  delivery?: string;
   durationMs?: number;
 }
 
@@ -78,6 +84,9 @@ export function applyEvent(row: SessionRow, e: LabEvent): boolean {
     case 'record':
       applyRecord(row, e.record);
       return true;
+    case 'delivery':
+      row.delivery = deliveryText(e.delivery);
+      return true;
     default:
       return false;
   }
@@ -93,6 +102,11 @@ function applyRecord(row: SessionRow, r: SessionRecord): void {
   else if (r.imitated) row.version = r.imitated.version;
   if (r.cipher) row.cipher = r.cipher.openssl;
   if (r.keyExchange) row.kx = kxText(r.keyExchange);
+}
+
+/** The delivery line of the detail view and the event log. */
+export function deliveryText(d: DeliveryVerdict): string {
+  return `${d.verdict}: ${d.summary} [${d.sessions.join(', ')}]`;
 }
 
 function kxText(k: NonNullable<SessionRecord['keyExchange']>): string {

@@ -4,7 +4,7 @@ import type { SessionRecord } from '../model/session-record.js';
 import { FilterError, type FilterNode, matches, parseFilter } from './filter.js';
 import { RecordFile } from './record-file.js';
 import { ScanTracker, type ScanState } from './scan-state.js';
-import { applyEvent, rowFromRecord, rowFromStart, type SessionRow } from './session-row.js';
+import { applyEvent, deliveryText, rowFromRecord, rowFromStart, type SessionRow } from './session-row.js';
 
 /** What the store needs of a lab: its event stream, its peers and where its records go. */
 export interface StoreSource {
@@ -15,7 +15,7 @@ export interface StoreSource {
 
 export interface EventLogEntry {
   readonly at: number;
-  readonly kind: 'warning' | 'peer' | 'run';
+  readonly kind: 'warning' | 'peer' | 'run' | 'delivery';
   readonly text: string;
 }
 
@@ -134,6 +134,15 @@ export class ConsoleStore {
       case 'lab-warning':
         this.#log({ at: e.at, kind: 'warning', text: `${e.peer ? `${e.peer}: ` : ''}${e.code}: ${e.message}` });
         return;
+      case 'delivery': {
+        // The verdict on a sending MTA: every session it cites shows it in its detail.
+        for (const id of e.delivery.sessions) {
+          const row = this.#byId.get(id);
+          if (row) this.#update(row, e);
+        }
+        this.#log({ at: e.at, kind: 'delivery', text: `${e.peer}: delivery from ${e.delivery.client.helo ?? '?'} [${e.delivery.client.address}] ${deliveryText(e.delivery)}` });
+        return;
+      }
       default:
         if ('session' in e) {
           const row = this.#byId.get(e.session);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { didYouMean } from '../../src/text/did-you-mean.js';
+import { badChoice, didYouMean, didYouMeanAll } from '../../src/text/did-you-mean.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
 
@@ -57,8 +57,8 @@ t.test('one clear line for bad input: the missing port, the implicit-TLS name, a
   t.match(badCa.stderr, /^mxlab: --ca: cannot read .*nope\.pem: ENOENT\n$/);
   const typos = [
     [['probe', 'smtp', '127.0.0.1:25', '--profile', 'tls10'], 'tls10-only'],
-    [['send', '--to', '127.0.0.1:25', '--profile', 'exchange2019'], 'exchange-2019-ecdhe'],
-    [['serve', '--smtp', '0', '--profile', 'md5'], 'md5-chain'],
+    [['send', '--to', '127.0.0.1:25', '--profile', 'exchange2019'], 'exchange-2019-default" or "exchange-2019-ecdhe'],
+    [['serve', '--smtp', '0', '--profile', 'md5'], 'md5-chain" or "md5-intermediate'],
     [['send', '--to', '127.0.0.1:25', '--profile', 'tls10-onyl+md5-chain'], 'tls10-only'],
   ] as const;
   const results = await Promise.all(typos.map(([args]) => runCli(args, { cwd: work, timeoutMs: 120000 })));
@@ -77,4 +77,8 @@ t.test('didYouMean: close typos, then a unique shortened name, never a guess amo
   t.equal(didYouMean('rsa', names), undefined, 'two names start with rsa');
   t.equal(didYouMean('xyz', names), undefined);
   t.equal(didYouMean('ts', names), undefined, 'too short to mean anything');
+  // Several names it could shorten: all of them are offered, never one guessed.
+  t.same(didYouMeanAll('rsa', names), ['rsa-kex-only', 'rsa-1024']);
+  t.match(badChoice('--profile', 'rsa', names), /\(did you mean "rsa-kex-only" or "rsa-1024"\?\)$/);
+  t.same(didYouMeanAll('mail', ['mail-first', 'mail-second', 'mail-third', 'mail-fourth', 'mail-fifth']), [], 'five names it could shorten: no hint');
 });

@@ -13,6 +13,7 @@ t.test('mxlab send', async (t) => {
     { name: 'modern', profile: 'modern', smtp: [0] },
     { name: 'old', profile: 'tls10-only', smtp: [0] },
     { name: 'md5', profile: 'md5-chain', smtp: [0] },
+    { name: 'rc4', profile: 'rc4-only', smtp: [0] },
   ]);
   const cwd = mkdtempSync(join(tmpdir(), 'mxlab-send-'));
   t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
@@ -65,13 +66,27 @@ t.test('mxlab send', async (t) => {
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /^SENDER PROFILE +RESULT +MAIL +VERSION +CIPHER +CERT CHECK +REASON$/m);
     t.notMatch(r.stdout, /CERTIFICATE/, 'no column named for certificates that holds refusal reasons');
-    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9.-]+\*? +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
+    const rows = r.stdout.split('\n').filter((l) => /^[a-z0-9.-]+ +(tls|downgraded|plaintext|refused|handshake-failed|error) /.test(l));
     t.equal(rows.length, CATALOGUE.length, 'one row each');
-    for (const p of CATALOGUE) t.ok(rows.some((l) => l.startsWith(p.name)), `row for ${p.name}`);
+    for (const p of CATALOGUE) t.ok(rows.some((l) => l.startsWith(`${p.name} `)), `row for ${p.name}`);
     t.match(rows.find((l) => l.startsWith('tls10-only')), /downgraded +sent /);
     t.match(rows.find((l) => l.startsWith('exchange-2019-ecdhe')), /tls +sent +TLSv1\.2 +ECDHE-RSA-AES256-GCM-SHA384 +not checked/);
+    // A legacy sender is legacy: its RC4-only hello meets OpenSSL 3's alert, and `may` falls back.
+    for (const legacy of ['rc4-only', '3des-only', 'sslv3-only']) t.match(rows.find((l) => l.startsWith(`${legacy} `)), /^\S+ +downgraded +sent +- +- /, `${legacy}: downgraded, never TLS`);
+    // A certificate personality presents its chain as the client certificate: no row is "not applicable".
+    t.notMatch(r.stdout, /\*/, 'no row marked * (not applicable)');
+    t.match(rows.find((l) => l.startsWith('md5-chain ')), /client cert md5-chain: .*CN=mx\.mxlab\.test \[.*md5WithRSAEncryption.*presented when the server asks/);
+    t.match(rows.find((l) => l.startsWith('rsa-1024 ')), /client cert rsa-1024: .*RSA 1024/);
     t.match(r.stdout, new RegExp(`${CATALOGUE.length} senders \\(.*\\) in \\d+\\.\\d\\d s, 4 at a time`));
     t.match(r.stdout, /all \d+ senders got the mail through under the policy: exit 0/);
+  });
+
+  await t.test('--matrix against an RC4-only receiver: the rc4-only sender would negotiate RC4-SHA, imitated', async (t) => {
+    const r = await runCli(['send', '--matrix', '--to', to('rc4'), '--policy', 'may', '--jobs', '4'], { cwd });
+    t.equal(r.code, 1, 'the rc4-only row sent no mail: exit 1');
+    const row = r.stdout.split('\n').find((l) => l.startsWith('rc4-only '));
+    t.match(row, /^rc4-only +handshake-failed +no +TLSv1 +RC4-SHA \(imitated\) +- +imitated: would negotiate RC4-SHA \(TLSv1\); no mail sent/, row ?? 'no row');
+    t.match(r.stdout.split('\n').find((l) => l.startsWith('modern ')), /^modern +downgraded /, 'an OpenSSL 3 sender offers no RC4: the RC4-only receiver refuses it');
   });
 
   await t.test('bad input: exit 2, one line', async (t) => {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import t from 'tap';
 import { portOf, startTestLab } from '../fixtures/test-lab.js';
-import { isUpgrading, missingNodemailerInternals, NODEMAILER_INTERNALS, onTlsSocket, SMTPConnection, tlsSocketOf } from '../../src/smtp/nodemailer-adapter.js';
+import { isUpgrading, missingNodemailerInternals, NODEMAILER_INTERNALS, onTlsSocket, replaceTlsHandshake, SMTPConnection, tlsSocketOf } from '../../src/smtp/nodemailer-adapter.js';
 import { missingInternals, SMTP_SERVER_INTERNALS, SmtpEngine } from '../../src/smtp/smtp-server-adapter.js';
 
 /**
@@ -71,7 +71,11 @@ t.test('nodemailer: every internal mxlab uses is still there, seen during a real
   t.ok(seen.upgrading, 'SMTPConnection.upgrading is true while the handshake runs');
   t.ok(seen.sameSocket, 'SMTPConnection._socket is the TLS socket');
   t.equal(tlsSocketOf(conn)?.getProtocol(), 'TLSv1.3', 'and it is the negotiated one afterwards');
-  t.same(Object.keys(NODEMAILER_INTERNALS).sort(), ['SMTPConnection._socket', 'SMTPConnection._upgradeConnection', 'SMTPConnection.upgrading'], 'every listed internal is checked above');
+  t.same(Object.keys(NODEMAILER_INTERNALS).sort(), ['SMTPConnection._onSocketData', 'SMTPConnection._socket', 'SMTPConnection._upgradeConnection', 'SMTPConnection.upgrading'], 'every listed internal is checked above');
+  const noParser = new SMTPConnection({ host: '127.0.0.1', port: 9 });
+  Object.defineProperty(noParser, '_onSocketData', { value: undefined });
+  t.same(missingNodemailerInternals(noParser), ['SMTPConnection._onSocketData'], 'a missing SMTP data handler is named');
+  t.throws(() => replaceTlsHandshake(noParser, () => Promise.resolve(new Error('x'))), /SMTPConnection._onSocketData/, 'and the legacy sender fails loudly without it');
 
   const stripped = new SMTPConnection({ host: '127.0.0.1', port: 9 });
   Object.defineProperty(stripped, '_upgradeConnection', { value: undefined });

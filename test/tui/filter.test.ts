@@ -57,3 +57,15 @@ t.test('errors say where', async (t) => {
   t.equal(err('a | | b').position, 4);
   t.match(err('a | | b').message, /at position 5$/, 'message positions are 1-based');
 });
+
+t.test('delivery: the verdict on the sender a session belongs to, exact; none before one', async (t) => {
+  const a = row({ id: 'd1', result: 'handshake-failed', delivery: 'downgraded: delivered in plaintext on d2 [d1, d2]' });
+  const b = row({ id: 'd2', result: 'plaintext', delivery: 'downgraded: delivered in plaintext on d2 [d1, d2]' });
+  const c = row({ id: 'd3', result: 'tls' });
+  const rows = [a, b, c];
+  const only = (f: string): string[] => rows.filter((r) => matches(parseFilter(f), r)).map((r) => r.id);
+  t.same(only('delivery:downgraded'), ['d1', 'd2']);
+  t.same(only('delivery:down'), [], 'exact, as result is');
+  t.same(only('delivery:none'), ['d3']);
+  t.same(only('delivery:downgraded & result:handshake-failed'), ['d1']);
+});

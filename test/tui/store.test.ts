@@ -6,6 +6,7 @@ import type { LabEvent } from '../../src/events/events.js';
 import type { SessionRecord } from '../../src/model/session-record.js';
 import { recordJson } from '../../src/record/record-json.js';
 import { ConsoleStore, type StoreSource } from '../../src/tui/store.js';
+import { tabLines } from '../../src/tui/detail-tabs.js';
 
 class FakeLab implements StoreSource {
   readonly listeners = new Set<(e: LabEvent) => void>();
@@ -143,4 +144,26 @@ t.test('100,000 sessions stay cheap', async (t) => {
   t.equal(store.viewSize, 50000);
   t.ok(rows.length > 0);
   t.ok(ms < 3000, `100k rows + a filter in ${ms.toFixed(0)} ms`);
+});
+
+t.test('a delivery verdict reaches the rows it cites (detail line) and the event log', async (t) => {
+  const lab = new FakeLab();
+  const store = new ConsoleStore(lab, { throttleMs: 10000 });
+  t.teardown(() => store.close());
+  lab.start('rx-1', 'old');
+  lab.end('rx-1', 'old', 'handshake-failed');
+  lab.start('rx-2', 'old');
+  const second = lab.end('rx-2', 'old', 'plaintext');
+  lab.start('rx-3', 'old');
+  lab.end('rx-3', 'old', 'tls', 'TLSv1');
+  t.equal(store.row('rx-1')?.delivery, undefined, 'no verdict before the delivery is judged');
+  lab.emit({
+    type: 'delivery', at: Date.now(), peer: 'old',
+    delivery: { id: 'old-delivery-1', peer: 'old', client: { address: '127.0.0.1', helo: 'mx.example' }, verdict: 'downgraded', summary: 'delivered in plaintext on rx-2 after rx-1', sessions: ['rx-1', 'rx-2'], evidence: [], windowMs: 1000, start: '', end: '' },
+  });
+  t.equal(store.row('rx-1')?.delivery, 'downgraded: delivered in plaintext on rx-2 after rx-1 [rx-1, rx-2]');
+  t.equal(store.row('rx-2')?.delivery, store.row('rx-1')?.delivery, 'both sessions linked');
+  t.equal(store.row('rx-3')?.delivery, undefined, 'another delivery is untouched');
+  t.match(tabLines('Outcome', store.row('rx-2')!, second).find((l) => l.startsWith('delivery')), /^delivery +downgraded: delivered in plaintext/);
+  t.match(store.events.at(-1), { kind: 'delivery', text: /^old: delivery from mx\.example \[127\.0\.0\.1\] downgraded: / });
 });
