@@ -1,4 +1,5 @@
 import type { Lab } from '../lab/lab.js';
+import { refusalSummary } from '../lab/refusal-summary.js';
 
 /**
  * Keeps a lab running until SIGINT/SIGTERM, then stops it so every open session ends and its record
@@ -13,6 +14,8 @@ export function runUntilSignal(lab: Lab, log: (s: string) => void): Promise<void
       log(`\n${signal}: stopping the lab…\n`);
       void lab.stop().then(() => {
         log(`${lab.recordCount} session record(s) in ${lab.runDir.sessionsFile}\n`);
+        const refused = refusalSummary(lab.listPeers());
+        if (refused) log(`${refused}\n`);
         resolve();
       });
     };

@@ -21,7 +21,9 @@ export class RunDir {
     this.path = path;
     this.messagesDir = join(path, 'messages');
     this.sessionsFile = join(path, 'sessions.jsonl');
-    mkdirSync(this.messagesDir, { recursive: true });
+    // 0700: transcripts and messages are the lab's evidence about its clients, for its user only.
+    // (A folder the user named and made keeps its own mode; only what is made here gets 0700.)
+    mkdirSync(this.messagesDir, { recursive: true, mode: 0o700 });
   }
 
   /** A fresh run folder under `base`, named by the start time. */
@@ -31,7 +33,7 @@ export class RunDir {
     let path = join(base, stamp);
     for (let i = 1; ; i++) {
       try {
-        mkdirSync(path, { recursive: false });
+        mkdirSync(path, { recursive: false, mode: 0o700 });
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -19,7 +19,11 @@ export function PeersView({ peers, index, height }: Props) {
       {peers.slice(top, top + fits).map((p, i) => {
         const at = top + i;
         const endpoints = p.endpoints.map((e) => `${e.protocol}${e.tlsMode === 'implicit' ? 's' : ''}:${e.port}`).join(' ');
-        const extra = [p.summary, p.settings.quirks.length ? `quirks ${p.settings.quirks.join(', ')}` : '', p.settings.personality ? `personality ${p.settings.personality}` : ''].filter(Boolean).join(' · ');
+        const turnedAway = [
+          p.counters.overLimit ? `${p.counters.overLimit} refused over limit` : '',
+          p.counters.acceptErrors ? `${p.counters.acceptErrors} lost at accept (EMFILE)` : '',
+        ];
+        const extra = [...turnedAway, p.summary, p.settings.quirks.length ? `quirks ${p.settings.quirks.join(', ')}` : '', p.settings.personality ? `personality ${p.settings.personality}` : ''].filter(Boolean).join(' · ');
         return (
           <Box key={p.name} flexDirection="column">
             <Text inverse={at === index} wrap="truncate">

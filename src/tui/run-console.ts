@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { Lab } from '../lab/lab.js';
+import { refusalSummary } from '../lab/refusal-summary.js';
 import { App } from './App.js';
 import { ConsoleStore } from './store.js';
 
@@ -45,6 +46,8 @@ export function runConsole(lab: Lab, options: ConsoleOptions = {}): Promise<void
       restore();
       void lab.stop().then(() => {
         process.stderr.write(`${lab.recordCount} session record(s) in ${lab.runDir.sessionsFile}\n`);
+        const refused = refusalSummary(lab.listPeers());
+        if (refused) process.stderr.write(`${refused}\n`);
         resolve();
       }, reject);
     };
