@@ -83,7 +83,7 @@ export function registerServe(program: Command): void {
     .option('--pop3s <port>', 'implicit-TLS POP3 listener port, 995 style (repeatable)', parsePort('--pop3s'))
     .option('--login <user:password>', 'IMAP/POP3 credentials (repeatable); without it any user and password log in', (v: string, prev: string[] = []) => [...prev, v])
     .option('--listen <addr>', 'address to listen on (loopback unless told otherwise)', parseAddress, '127.0.0.1')
-    .option('--personality <name>', 'how the receiver talks (banner, EHLO, replies): generic | postfix | exchange | exim', 'generic')
+    .option('--personality <name>', 'how the receiver talks (banner, EHLO, replies): generic | postfix | exchange | exim | esa', 'generic')
     .option('--hostname <name>', 'host name in the banner and Received header')
     .option('--peer <spec>', 'another receiver in the same lab: profile=P,policy=POL,smtp=PORT,smtps=PORT (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--min-version <v>', 'override the profile: lowest TLS version (TLSv1 … TLSv1.3)')

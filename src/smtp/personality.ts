@@ -54,7 +54,7 @@ export interface QueuedMessage {
   readonly chunkedBytes?: number;
 }
 
-export type PersonalityName = 'generic' | 'postfix' | 'exchange' | 'exim';
+export type PersonalityName = 'generic' | 'postfix' | 'exchange' | 'exim' | 'esa';
 
 export interface SmtpPersonality {
   readonly name: PersonalityName;
@@ -336,6 +336,50 @@ const EXIM: SmtpPersonality = {
   chunkOk: (n) => ({ code: 250, text: `${n} byte chunk received` }),
 };
 
+/**
+ * Cisco Secure Email Gateway (ESA, AsyncOS) with a default listener, as Cisco's own tech notes show it
+ * over telnet: tech note 118234 ("Test SMTP with telnet": `220 host ESMTP`, `250 host` to HELO, `250
+ * sender <a> ok`, `250 recipient <b> ok`, `354 go ahead`, `250 ok:  Message 214 accepted`, `221 host`)
+ * and tech note 214630 ("ESMTP commands supported by the ESA": the EHLO list `250-host`, `250-8BITMIME`,
+ * `250 SIZE 10485760`, with STARTTLS/AUTH only when enabled; `500 #5.5.1 command not recognized`; VRFY
+ * always 2xx). No ENHANCEDSTATUSCODES, no PIPELINING, DSN or CHUNKING in that list; the enhanced codes
+ * it writes are in the `#5.5.1` style inside the text. The queue id is the MID, a number.
+ */
+// Only what the tech notes show; the other replies keep smtp-server's words (not checked against an ESA).
+const esaReplies = table({
+  [SS.data]: '354 go ahead',
+  [SS.unknown]: '500 #5.5.1 command not recognized',
+});
+
+let esaMid = Math.floor(Date.now() / 1000) % 1000000;
+
+const ESA: SmtpPersonality = {
+  name: 'esa',
+  product: 'Cisco Secure Email Gateway (ESA, AsyncOS) default listener',
+  sources: [
+    'https://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/118234-technote-esa-00.html (telnet SMTP test: replies)',
+    'https://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/214630-esmtp-commands-supported-by-the-esa-ces.html (EHLO list, HELP, unknown command)',
+  ],
+  greeting: (h) => `${h} ESMTP`,
+  ehlo: (c) => [c.hostname, '8BITMIME', ...(c.startTls ? ['STARTTLS'] : []), `SIZE ${c.size}`],
+  helo: (h) => h,
+  auth: 'never',
+  chunking: false,
+  heloRequired: false,
+  binaryMime: false,
+  enhancedStatusCodes: false,
+  reply(code, text, ctx) {
+    const address = /<[^>]*>/.exec(argumentOf(ctx.command))?.[0] ?? '<>';
+    if (ctx.context === 'MAIL_FROM_OK') return { code: 250, text: `sender ${address} ok` };
+    if (ctx.context === 'RCPT_TO_OK') return { code: 250, text: `recipient ${address} ok` };
+    if (code === 221) return { code: 221, text: ctx.hostname };
+    return esaReplies(code, text);
+  },
+  queued: (m) => ({ code: 250, text: `ok:  Message ${m.id} accepted` }),
+  newQueueId: () => String((esaMid += 1)),
+  chunkOk: (n) => ({ code: 250, text: `${n} bytes ok` }),
+};
+
 /** `Tue, 1 Dec 2026 14:03:22 +0000`: the RFC 5322 date Exchange puts in its banner (Exim's $tod_full too). */
 function exchangeDate(now: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -349,6 +393,7 @@ export const PERSONALITIES: Record<PersonalityName, SmtpPersonality> = {
   postfix: POSTFIX,
   exchange: EXCHANGE,
   exim: EXIM,
+  esa: ESA,
 };
 
 export function personality(name: string): SmtpPersonality {

@@ -373,8 +373,8 @@ class Attempt {
         return;
       }
       const response = info.response ?? '';
-      // Postfix "queued as ID", Exim "OK id=ID", Exchange "[InternalId=N, Hostname=…]".
-      const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response) ?? /\[InternalId=(\d+)/.exec(response);
+      // Postfix "queued as ID", Exim "OK id=ID", Exchange "[InternalId=N, Hostname=…]", Cisco ESA "Message MID accepted".
+      const queued = /queued as ([^\s]+)/i.exec(response) ?? /\bid=([^\s]+)/i.exec(response) ?? /\[InternalId=(\d+)/.exec(response) ?? /\bMessage (\d+) accepted/.exec(response);
       this.#delivered = response;
       this.#emit({ type: 'message', id: queued?.[1] ?? '', from: p.from, to: info.accepted ?? [...p.rcpt], size: info.messageSize ?? p.message.length, reply: response });
       conn.quit();

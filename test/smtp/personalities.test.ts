@@ -103,3 +103,22 @@ t.test('mxlab\'s sender reads each personality\'s queue id from its accepted-mes
     t.equal(stored.messages[0]?.id, rec.messages[0]?.id, `${personality}: the receiver stored the message under the id it told the sender`);
   }
 });
+
+t.test('esa: the wording of Cisco\'s tech notes (118234, 214630), the MID as queue id', async (t) => {
+  const lab = await startTestLab(t, [{ name: 'esa', profile: 'cisco-esa-default', smtp: [0], personality: 'esa' }]);
+  const c = await RawSmtp.connect(portOf(lab, 'esa'));
+  t.teardown(() => c.destroy());
+  t.same(await c.reply(), ['220 mx.mxlab.test ESMTP']);
+  t.same(await c.command('EHLO client.mxlab.test'), ['250-mx.mxlab.test', '250-8BITMIME', '250-STARTTLS', '250 SIZE 26214400']);
+  t.same(await c.command('FROB'), ['500 #5.5.1 command not recognized']);
+  t.same(await c.command('MAIL FROM:<test@test.com>'), ['250 sender <test@test.com> ok']);
+  t.same(await c.command('RCPT TO:<user@other.com>'), ['250 recipient <user@other.com> ok']);
+  t.same(await c.command('DATA'), ['354 go ahead']);
+  t.match((await c.command(`${MESSAGE}.`))[0], /^250 ok: {2}Message \d+ accepted$/);
+  t.same(await c.command('QUIT'), ['221 mx.mxlab.test']);
+  const rec = await lab.send({ to: `127.0.0.1:${portOf(lab, 'esa')}`, policy: 'may', from: 'sender@client.mxlab.test', rcpt: 'user@example.net' });
+  t.match(rec.messages[0]?.id ?? '', /^\d+$/, `mxlab's sender reads the MID from "${rec.reply}"`);
+  const mid = rec.messages[0]?.id;
+  const stored = await lab.waitForRecord((r) => r.peer === 'esa' && r.role === 'server' && r.messages.some((m) => m.id === mid), 5000);
+  t.equal(stored.peer, 'esa', 'the receiver stored the message under that MID');
+});
