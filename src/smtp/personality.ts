@@ -310,6 +310,9 @@ const eximReplies = table({
   [SS.startTls]: '220 TLS go ahead',
 });
 
+/** An MTA that out of the box has no AUTH, no CHUNKING, no BINARYMIME, no enhanced codes and no HELO requirement. */
+const PLAIN_ESMTP = { auth: 'never', chunking: false, heloRequired: false, binaryMime: false, enhancedStatusCodes: false } as const;
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const base62 = (n: number): string => [...randomBytes(n)].map((b) => BASE62[b % 62]).join('');
 
@@ -320,11 +323,7 @@ const EXIM: SmtpPersonality = {
   greeting: (h, now) => `${h} ESMTP Exim 4.96 ${exchangeDate(now)}`,
   ehlo: (c) => [`${c.hostname} Hello ${c.client} [${ipOf(c.remoteAddress)}]`, `SIZE ${c.size}`, '8BITMIME', 'PIPELINING', ...(c.startTls ? ['STARTTLS'] : []), 'HELP'],
   helo: (h, client, ip) => `${h} Hello ${client} [${ipOf(ip)}]`,
-  auth: 'never',
-  chunking: false,
-  heloRequired: false,
-  binaryMime: false,
-  enhancedStatusCodes: false,
+  ...PLAIN_ESMTP,
   reply(code, text, ctx) {
     if (ctx.context === 'MAIL_FROM_OK') return { code: 250, text: 'OK' };
     if (ctx.context === 'RCPT_TO_OK') return { code: 250, text: 'Accepted' };
@@ -363,11 +362,7 @@ const ESA: SmtpPersonality = {
   greeting: (h) => `${h} ESMTP`,
   ehlo: (c) => [c.hostname, '8BITMIME', ...(c.startTls ? ['STARTTLS'] : []), `SIZE ${c.size}`],
   helo: (h) => h,
-  auth: 'never',
-  chunking: false,
-  heloRequired: false,
-  binaryMime: false,
-  enhancedStatusCodes: false,
+  ...PLAIN_ESMTP,
   reply(code, text, ctx) {
     const address = /<[^>]*>/.exec(argumentOf(ctx.command))?.[0] ?? '<>';
     if (ctx.context === 'MAIL_FROM_OK') return { code: 250, text: `sender ${address} ok` };
