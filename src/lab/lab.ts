@@ -200,20 +200,8 @@ export class Lab {
   /** Waits for the first delivery verdict matching `match` (one of `peer`'s when a string is given). */
   waitForDelivery(match: string | ((d: DeliveryVerdict) => boolean), timeoutMs = 10000): Promise<DeliveryVerdict> {
     const fn = typeof match === 'string' ? (d: DeliveryVerdict) => d.peer === match : match;
-    const hit = this.#deliveries.find(fn);
-    if (hit) return Promise.resolve(hit);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for a delivery verdict${typeof match === 'string' ? ` of peer ${match}` : ''} (${this.#deliveries.length} so far, ${this.#tracker.pending} open, window ${this.#tracker.windowMs} ms)`));
-      }, timeoutMs);
-      const unsubscribe = this.bus.on('delivery', ({ delivery }) => {
-        if (!fn(delivery)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(delivery);
-      });
-    });
+    return this.#waitFor('delivery', (e) => e.delivery, this.#deliveries, fn, timeoutMs,
+      () => `a delivery verdict${typeof match === 'string' ? ` of peer ${match}` : ''} (${this.#deliveries.length} so far, ${this.#tracker.pending} open, window ${this.#tracker.windowMs} ms)`);
   }
 
   /** The most recent session records, oldest first (bounded by `backlog.records`; sessions.jsonl has them all). */
@@ -251,22 +239,29 @@ export class Lab {
   /** Waits for the first record matching `match` (or any record of `peer` when a string is given). */
   waitForRecord(match: string | ((r: SessionRecord) => boolean), timeoutMs = 10000): Promise<SessionRecord> {
     const fn = typeof match === 'string' ? (r: SessionRecord) => r.peer === match : match;
-    const what = typeof match === 'string' ? `a record of peer ${match}` : 'a matching session record';
-    const hit = this.records.find(fn);
+    return this.#waitFor('record', (e) => e.record, this.records, fn, timeoutMs,
+      () => `${typeof match === 'string' ? `a record of peer ${match}` : 'a matching session record'} (${this.recordCount} records so far)`);
+  }
+
+  /** The first of `seen`, else of the events of `type` to come, that `fn` accepts; rejects after `timeoutMs` saying what it waited for. */
+  #waitFor<T extends LabEventType, V>(type: T, pick: (e: LabEventOf<T>) => V, seen: readonly V[], fn: (v: V) => boolean, timeoutMs: number, what: () => string): Promise<V> {
+    const hit = seen.find(fn);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         unsubscribe();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${this.recordCount} records so far)`));
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
       }, timeoutMs);
-      const unsubscribe = this.bus.on('record', ({ record }) => {
-        if (!fn(record)) return;
+      const unsubscribe = this.bus.on(type, (e) => {
+        const v = pick(e);
+        if (!fn(v)) return;
         clearTimeout(timer);
         unsubscribe();
-        resolve(record);
+        resolve(v);
       });
     });
   }
+
 
   get receivers(): readonly SmtpReceiver[] {
     return [...this.#peers.values()].filter((p): p is SmtpReceiver => p instanceof SmtpReceiver);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
 import type { Lab } from '../../src/lab/lab.js';
 import type { DeliveryVerdict } from '../../src/model/delivery.js';
@@ -22,18 +22,6 @@ import { type PostfixInstance, postfixProblem, startPostfix } from '../fixtures/
 
 const problem = postfixProblem();
 if (problem) t.fail(`Postfix sender test cannot run: ${problem}`);
-
-/** A loopback port free a moment ago, for the receiver Postfix relays to (it must be in main.cf before the lab starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
