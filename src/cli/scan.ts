@@ -5,7 +5,8 @@ import { RunDir } from '../lab/run-dir.js';
 import { RecordBuilder } from '../record/builder.js';
 import { scanTls, type ScanOptions } from '../scan/scan.js';
 import { CHECKS, DEFAULT_CHECKS, runChecks, type Check } from '../scan/policy-checks.js';
-import { parseScanTarget, SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
+import { parseTarget } from '../client/send-spec.js';
+import { SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
 import { badChoice } from '../text/did-you-mean.js';
 import { UsageError } from '../usage-error.js';
 import { CA_HELP, parseInteger, parseList, readCaFile } from './option-parsers.js';
@@ -51,8 +52,7 @@ export function scanOptions(cmd: Command): Command {
 export function scanRequest(protocolArg: string, targetArg: string, flags: ScanFlags): { options: ScanOptions; checks: Check[] } {
   const protocol = SCAN_PROTOCOLS.find((p) => p === protocolArg.toLowerCase());
   if (!protocol) throw new UsageError(badChoice('protocol', protocolArg, SCAN_PROTOCOLS));
-  const parsed = parseScanTarget(targetArg);
-  if (typeof parsed === 'string') throw new UsageError(`target: ${parsed}`);
+  const parsed = parseTarget(targetArg, 'target');
   const checks = parseChecks(flags.failOn);
   const ca = flags.ca ? [readCaFile(flags.ca)] : undefined;
   const options: ScanOptions = {

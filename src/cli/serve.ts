@@ -1,3 +1,4 @@
+import type { ConnectionLimits } from '../peer/listening-peer.js';
 import type { Command } from 'commander';
 import { Lab, type ReceiverSpec } from '../lab/lab.js';
 import type { ImapServerSpec, Pop3ServerSpec } from '../lab/mail-servers.js';
@@ -45,6 +46,9 @@ interface ServeFlags {
   maxMessageSize?: number;
   tui?: boolean;
   deliveryWindow?: number;
+  maxConnections?: number;
+  maxPerClient?: number;
+  sessionDeadline?: number;
 }
 
 /** `--peer profile=tls10-only,policy=required,smtp=2526,smtps=2466,personality=exchange` */
@@ -98,6 +102,9 @@ export function registerServe(program: Command): void {
     .option('--format <fmt>', 'live output: table | jsonl | exchange | postfix | esa', 'table')
     .option('--keylog <file>', 'append every TLS session\'s secrets to FILE (SSLKEYLOGFILE format, for Wireshark)')
     .option('--max-message-size <bytes>', 'largest message accepted (SIZE); past it nothing is stored and DATA gets 552 5.3.4', parseInteger('--max-message-size', 1, 2 ** 31), 26214400)
+    .option('--max-connections <n>', 'connections open at once per peer; past it: 421 4.7.0 / * BYE / -ERR and a record (Postfix: process limit)', parseInteger('--max-connections', 1, 100000), 100)
+    .option('--max-per-client <n>', 'connections open at once from one client address (Postfix smtpd_client_connection_count_limit)', parseInteger('--max-per-client', 1, 100000), 50)
+    .option('--session-deadline <seconds>', 'the longest a session may last, whatever the client trickles in (421 4.4.2 / * BYE / -ERR)', parseInteger('--session-deadline', 1, 86400), 600)
     .option('--delivery-window <seconds>', "a sending MTA's connections this far apart are one delivery for its verdict (tls, downgraded, plaintext, deferred, rejected-certificate); Postfix at may falls back only after minimal_backoff_time (300 s)", parseInteger('--delivery-window', 1, 86400), 900)
     .option('--tui', 'open the interactive console (on a terminal, outside CI)')
     .option('--no-tui', 'print one line per session even on a terminal')
@@ -117,7 +124,13 @@ export function registerServe(program: Command): void {
         ...(flags.groups ? { groups: flags.groups } : {}),
         ...(flags.dhBits ? { dhBits: flags.dhBits as ProfileOverrides['dhBits'] } : {}),
       };
+      const limits: ConnectionLimits = {
+        ...(flags.maxConnections ? { maxConnections: flags.maxConnections } : {}),
+        ...(flags.maxPerClient ? { maxPerClient: flags.maxPerClient } : {}),
+        ...(flags.sessionDeadline ? { sessionDeadlineMs: flags.sessionDeadline * 1000 } : {}),
+      };
       const first: ReceiverSpec = {
+        limits,
         profile: flags.profile,
         overrides,
         policy: flags.policy,
@@ -129,10 +142,10 @@ export function registerServe(program: Command): void {
         smtps: flags.smtps ?? [],
         ...(flags.hostname ? { hostname: flags.hostname } : {}),
       };
-      const specs = [...(first.smtp?.length || first.smtps?.length ? [first] : []), ...(flags.peer ?? []).map((p) => parsePeerSpec(p, flags.listen))];
+      const specs = [...(first.smtp?.length || first.smtps?.length ? [first] : []), ...(flags.peer ?? []).map((p) => ({ ...parsePeerSpec(p, flags.listen), limits }))];
       const credentials = parseLogins(flags.login);
       const mail = {
-        profile: flags.profile, overrides, policy: flags.policy, address: flags.listen,
+        profile: flags.profile, overrides, policy: flags.policy, address: flags.listen, limits,
         ...(credentials ? { credentials } : {}),
       };
       const imap: ImapServerSpec[] = flags.imap || flags.imaps ? [{ ...mail, imap: flags.imap ?? [], imaps: flags.imaps ?? [] }] : [];

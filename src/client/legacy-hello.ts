@@ -72,8 +72,6 @@ function receivedAlertCode(name: string, description: number): string {
   return `ERR_SSL_${sslv3.has(description) ? 'SSLV3' : 'TLSV1'}_ALERT_${name.toUpperCase()}`;
 }
 
-const NO_CIPHER: Readonly<Record<string, string>> = { RC4: 'RC4', '3DES': '3DES', DES: 'DES' };
-
 /**
  * Writes the hello on `socket` (plaintext TCP, right after the STARTTLS go-ahead or the connect of an
  * implicit-TLS port), reads the answer and judges it. Leaves the socket open: the caller closes it.
@@ -111,14 +109,13 @@ export function legacyHandshake(socket: net.Socket, hello: LegacyHello, timeoutM
       }
       const version = versionName(sh.version);
       const name = chosen.openssl ?? chosen.iana;
-      const bulk = NO_CIPHER[chosen.enc] ?? chosen.enc;
       const flight = r.flight.messages.length > 1 ? `ServerHello, ${r.flight.certificates ? 'Certificate, ' : ''}${r.flight.end === 'server-hello-done' ? 'ServerHelloDone' : '…'}` : 'ServerHello';
       finish({
         kind: 'server-hello',
         version,
         suite: { code: chosen.code, iana: chosen.iana, ...(chosen.openssl ? { openssl: chosen.openssl } : {}) },
         flight: r.flight,
-        note: `would negotiate ${name} with ${version}, imitated up to ServerHello: the server answered ${flight}; OpenSSL 3 has no ${bulk}${version === 'SSLv3' ? ' and no SSL 3.0' : ''}, so mxlab stops there and sends nothing more`,
+        note: `would negotiate ${name} with ${version}, imitated up to ServerHello: the server answered ${flight}; OpenSSL 3 has no ${chosen.enc}${version === 'SSLv3' ? ' and no SSL 3.0' : ''}, so mxlab stops there and sends nothing more`,
       });
     };
     const onClose = (): void => finish({ kind: 'failed', errorCode: 'ECONNRESET', message: `the server closed the connection after the ${hello.version} hello, without a ServerHello or an alert` });

@@ -16,8 +16,6 @@
  */
 export type DeliveryVerdictKind = 'tls' | 'downgraded' | 'plaintext' | 'deferred' | 'rejected-certificate';
 
-export const DELIVERY_VERDICTS: readonly DeliveryVerdictKind[] = ['tls', 'downgraded', 'plaintext', 'deferred', 'rejected-certificate'];
-
 /** One connection of a delivery, as the evidence lists it. */
 export interface DeliveryEvidence {
   /** Session record id. */

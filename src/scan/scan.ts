@@ -269,6 +269,7 @@ export async function scanTls(o: ScanOptions): Promise<ScanReport> {
   } else if (supported(TLS13)) {
     // TLS 1.3 encrypts the Certificate (RFC 8446 §2): only a real handshake reads it.
     jobs.push(limiter.run(async () => {
+      if (backoff) return;
       n += 1;
       // A session on the bus like every other connection of the scan, though Node makes this hello.
       const events = o.bus ? new SessionEmitter(o.bus, `${prefix}-${n}`, o.peer ?? 'scanner') : undefined;

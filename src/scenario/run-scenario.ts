@@ -7,7 +7,8 @@ import type { ProfileOverrides } from '../profiles/resolve.js';
 import type { SessionRecord } from '../model/session-record.js';
 import { describeExpectation, judge, keyFields, type Mismatch } from './expectations.js';
 import type { ScanReport } from '../model/scan-report.js';
-import { parseScanTarget, SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
+import { parseTarget } from '../client/send-spec.js';
+import { SCAN_PROTOCOLS, type ScanProtocol } from '../scan/scan-target.js';
 import { judgeScan } from './scan-expectations.js';
 import { actionKind, actionSpec, clientNames, probeProtocol, type ClientSpec, type Expectation, type LoadedScenario, type PeerSpec, type ScanActionSpec } from './scenario.js';
 
@@ -132,8 +133,7 @@ async function runScan(lab: Lab, loaded: LoadedScenario, spec: ScanActionSpec, n
   const fromPeer = target ? `${target.protocol ?? 'smtp'}${target.implicit ? 's' : ''}` : 'smtp';
   const protocol = SCAN_PROTOCOLS.find((p) => p === (spec.protocol ?? fromPeer));
   if (!protocol) throw new Error(`scan ${name}: protocol ${spec.protocol ?? fromPeer} is not one of ${SCAN_PROTOCOLS.join(', ')}`);
-  const parsed = parseScanTarget(to);
-  if (typeof parsed === 'string') throw new Error(`scan ${name}: ${parsed}`);
+  const parsed = parseTarget(to, `scan ${name}: target`);
   return lab.scan({
     target: { protocol: protocol as ScanProtocol, ...parsed }, peer: name,
     ...(target ? { ca: [(await getLabCa(lab.certsDir)).cert] } : {}),

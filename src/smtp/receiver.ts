@@ -327,7 +327,8 @@ export class SmtpReceiver extends ServerPeer<Settings> {
     conn.send = (code, data, context) => {
       const r = this.#rewrite(state, code, data, context);
       // The reply to QUIT ends the session: its record goes to sessions.jsonl before the 221 is written.
-      if (r.code === 221 && state.quitSeen) this.#finishBefore(state, `221 ${state.settings.personality.enhancedStatusCodes ? '2.0.0 ' : ''}${typeof r.data === 'string' ? r.data : 'Bye'}`);
+      // As smtp-server writes it: its enhanced code (2.0.0 for a 221) only when the reply carries none of its own (context false).
+      if (r.code === 221 && state.quitSeen) this.#finishBefore(state, `221 ${state.settings.personality.enhancedStatusCodes && r.context !== false ? '2.0.0 ' : ''}${typeof r.data === 'string' ? r.data : 'Bye'}`);
       originalSend(r.code, r.data, r.context);
     };
     conn.on('error', (err: NodeJS.ErrnoException) => this.#socketError(state, err));

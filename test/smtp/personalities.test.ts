@@ -42,6 +42,7 @@ t.test('exchange: EHLO before and after STARTTLS, the documented replies, BDAT a
   const rec = await recording;
   t.equal(rec.messages.length, 1, 'one message stored');
   t.ok(rec.transcript.some((l) => l.dir === 'S' && l.line === queued), 'the transcript has the reply as sent');
+  t.equal(rec.transcript.filter((l) => l.dir === 'S').at(-1)?.line, '221 2.0.0 Service closing transmission channel', 'the record\'s 221 is the one sent (written before it)');
   t.equal(readFileSync(rec.messages[0]!.file!, 'latin1').replace(/^Received:[^]*?\r\n(?=\S)/, ''), MESSAGE, 'the chunks stored whole, after the Received header');
 });
 
