@@ -160,6 +160,8 @@ export class Lab {
   /** The lab's key log, when asked for: peers attach their TLS sockets to it. */
   readonly keylog?: KeyLog;
   #stopped = false;
+  /** Aborted by stop(): a send waiting out a deferred retry gives up at once. */
+  readonly #stopping = new AbortController();
 
   /** Bad paths reject with a UsageError naming the option and the problem, before anything is created. */
   constructor(options: LabOptions = {}) {
@@ -422,7 +424,7 @@ export class Lab {
    */
   send(spec: SendSpec): Promise<SessionRecord> {
     if (this.#stopped) return Promise.reject(new Error('lab stopped'));
-    return this.#track(deliver(spec, this.#builder, { certsDir: this.certsDir, ...(this.keylog ? { keylog: this.keylog } : {}) }));
+    return this.#track(deliver(spec, this.#builder, { certsDir: this.certsDir, signal: this.#stopping.signal, ...(this.keylog ? { keylog: this.keylog } : {}) }));
   }
 
   /** Every listening endpoint: peer, profile, protocol, mode, port. */
@@ -434,6 +436,7 @@ export class Lab {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#stopping.abort();
     await Promise.allSettled([...this.#sending]);
     // Proxies first: their sessions would otherwise record the servers behind them vanishing.
     await Promise.all(this.proxies.map((p) => p.stop()));

@@ -1,3 +1,4 @@
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { PROJECT_CERTS_DIR } from '../certs/lab-ca-path.js';
 import net from 'node:net';
 import { EventBus } from '../events/event-bus.js';
@@ -47,6 +48,8 @@ export interface DeliverOptions {
   readonly keylog?: KeyLog;
   /** Certificate cache for a certificate personality's client certificate. @default the project's certs/ */
   readonly certsDir?: string;
+  /** Cuts a deferred plaintext retry's wait short (the lab stopping): the delivery ends deferred. */
+  readonly signal?: AbortSignal;
 }
 
 
@@ -98,7 +101,11 @@ export async function deliver(spec: SendSpec, sink: SessionSink, options: Delive
   const first = await new Attempt(plan, sink, delivery, 1, true, [], extras).run();
   if (!first.fallback) return first.record;
   // Postfix defers the message and retries without TLS only once it is older than minimal_backoff_time.
-  if (plan.fallback === 'deferred') await new Promise((r) => setTimeout(r, plan.retryAfterMs));
+  if (plan.fallback === 'deferred') {
+    const waited = await setTimeoutPromise(plan.retryAfterMs, true, options.signal ? { signal: options.signal } : {}).catch(() => false);
+    // Stopped before the retry was due: what the first connection recorded stands (a deferred delivery).
+    if (!waited) return first.record;
+  }
   const second = await new Attempt(plan, sink, delivery, 2, false, [first.summary], extras).run();
   return second.record;
 }

@@ -157,3 +157,16 @@ t.test('a probe is no connection of a delivery: the sender that comes after it i
   t.equal(probe.verdict, 'rejected-certificate', 'the probe alone looks like a sender that left after TLS');
   t.match(probe.summary, /unless it never meant to send \(a probe/, 'and the wording says it may be a probe');
 });
+
+t.test('a lab stopped while a send waits out its deferred retry ends at once; the delivery stays deferred', async (t) => {
+  const lab = await startTestLab(t, [{ name: 'old', profile: 'intolerant-tls10', smtp: [0] }], { deliveryWindowMs: 60000 });
+  const sending = lab.send({ to: `127.0.0.1:${portOf(lab, 'old')}`, policy: 'may', helo: 'waiting.sender.test', fallback: 'deferred', retryAfterMs: 300000 });
+  await lab.waitForRecord((r) => r.role === 'client' && r.peer.startsWith('send'), 10000);
+  const stopped = lab.stop();
+  const rec = await sending;
+  await stopped;
+  t.equal(rec.attempt ?? 1, 1, 'no plaintext retry was made');
+  t.not(rec.result, 'plaintext');
+  const d = lab.deliveries.find((x) => x.client.helo === 'waiting.sender.test');
+  t.equal(d?.verdict, 'deferred', d?.summary ?? 'no verdict');
+});
